@@ -1,0 +1,51 @@
+using Gateway.Engine.Gguf;
+using Gateway.Engine.Runner;
+using Gateway.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Composes the gateway: the request path reads top to bottom — front door (auth, limits, routing, drain), then the
+/// OpenAI API, which submits to the serving core's queue and scheduler, which drive the engine's model runner.
+/// </summary>
+internal static class GatewayHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // `--model PATH` is the documented switch; ASP.NET Core's own switches (--urls, --Section:Key=value) keep working.
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--model"] = "Model:Path", ["-m"] = "Model:Path" });
+        var configuration = builder.Configuration;
+
+        IModelRunner runner;
+        try
+        {
+            var source = new ModelSourceOptions();
+            configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
+            var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
+            runner = ModelRunnerFactory.Load(path, EngineOptions.From(configuration));
+        }
+        catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+
+        builder.Services.AddSingleton(runner);
+        builder.Services.AddGatewayMetrics(configuration);
+        builder.Services.AddGatewayTracing(configuration);
+        builder.Services.AddGatewayServing(configuration);
+        builder.Services.AddOpenAiApi(configuration);
+        builder.Services.AddGatewayFrontDoor(configuration);
+
+        await using var app = builder.Build();
+        app.UseGatewayFrontDoor();
+        app.MapPrometheusMetrics("/metrics");
+        app.MapOpenAiApi();
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+}
