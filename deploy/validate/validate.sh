@@ -59,6 +59,7 @@ check "promtool check rules" promtool check rules "$prometheus_dir"/*rules*.yml
 check "promtool check config prometheus.yml" promtool check config "$prometheus_dir/prometheus.yml"
 check "promtool check config prometheus-ci.yml" promtool check config "$prometheus_dir/prometheus-ci.yml"
 check "promtool test rules" bash -c "cd '$prometheus_dir' && promtool test rules tests/*.yml"
+check "PrometheusRule up to date with the rule files" node "$here/render-prometheusrule.mjs" --check
 
 # (d): Grafana dashboards: committed JSON matches its generator, shape and conventions, and every query parses.
 check "dashboards up to date with generate-dashboards.mjs" node "$repo/grafana/generate-dashboards.mjs" --check
