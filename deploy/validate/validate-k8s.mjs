@@ -5,27 +5,10 @@
 // Prints one line per problem and exits 1 if there is any.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
+import { MODEL_MODULES, objectName as name } from "./kubernetes-kinds.mjs";
 
-// apiVersion/kind -> module exporting the model class. Only kinds this deployment uses are listed, so a new kind
-// fails loudly here instead of silently skipping validation.
-const MODELS = {
-  "v1/Namespace": "kubernetes-models/v1/Namespace",
-  "v1/ServiceAccount": "kubernetes-models/v1/ServiceAccount",
-  "v1/ConfigMap": "kubernetes-models/v1/ConfigMap",
-  "v1/Secret": "kubernetes-models/v1/Secret",
-  "v1/Service": "kubernetes-models/v1/Service",
-  "v1/PersistentVolumeClaim": "kubernetes-models/v1/PersistentVolumeClaim",
-  "apps/v1/Deployment": "kubernetes-models/apps/v1/Deployment",
-  "policy/v1/PodDisruptionBudget": "kubernetes-models/policy/v1/PodDisruptionBudget",
-  "networking.k8s.io/v1/NetworkPolicy": "kubernetes-models/networking.k8s.io/v1/NetworkPolicy",
-  "autoscaling/v2/HorizontalPodAutoscaler": "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler",
-  "keda.sh/v1alpha1/ScaledObject": "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject",
-  "monitoring.coreos.com/v1/ServiceMonitor": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor",
-  "monitoring.coreos.com/v1/PrometheusRule": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule",
-};
-
-// Seconds the pod needs between SIGTERM-side preStop start and exit beyond the drain itself: the preStop sleep that lets
-// endpoint removal propagate, plus time for the host to flush and exit.
+// Shutdown budget beyond Drain:TimeoutSeconds: the preStop sleep that lets endpoint removal propagate, and time for the
+// host to flush telemetry and exit.
 const PRESTOP_SLEEP_SECONDS = 5;
 const SHUTDOWN_MARGIN_SECONDS = 10;
 
@@ -54,11 +37,9 @@ function asServerDecodes(object) {
   return { ...object, data };
 }
 
-const name = (o) => `${o.kind}/${o.metadata?.namespace ?? "-"}/${o.metadata?.name ?? "?"}`;
-
 for (const object of objects) {
   const key = `${object.apiVersion}/${object.kind}`;
-  const modulePath = MODELS[key];
+  const modulePath = MODEL_MODULES[key];
   if (!modulePath) {
     problems.push(`${name(object)}: no schema registered for ${key}`);
     continue;

@@ -44,12 +44,14 @@ render() {
 
 check "npm ci (deploy/validate)" npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
 
-# (a) + (b): render each overlay, validate every object against the Kubernetes / KEDA / prometheus-operator schemas.
+# (a) + (b): render each overlay, validate every object against the Kubernetes / KEDA / prometheus-operator schemas,
+# and reject fields those APIs do not define (the schemas alone allow them).
 for overlay_dir in "$repo"/deploy/k8s/overlays/*/; do
   overlay="$(basename "$overlay_dir")"
   check "kustomize render overlays/$overlay" bash -c "$(declare -f render); render '$overlay_dir' > '$work/$overlay.yaml'"
   if [[ -s "$work/$overlay.yaml" ]]; then
     check "kubernetes schemas + invariants overlays/$overlay" node "$here/validate-k8s.mjs" "$overlay" "$work/$overlay.yaml"
+    check "no unknown fields overlays/$overlay" node "$here/validate-k8s-fields.mjs" "$overlay" "$work/$overlay.yaml"
   fi
 done
 
