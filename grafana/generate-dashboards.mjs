@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// Grafana 12's dashboard JSON model version (the value @grafana/schema's defaultDashboard carries).
+// Current dashboard JSON model version: what @grafana/schema 13's defaultDashboard carries (validate-dashboards.mjs
+// compares the two, so a schema upgrade shows up as a validation failure).
 const SCHEMA_VERSION = 42;
 const TTFT_SLO_SECONDS = 0.5;
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };

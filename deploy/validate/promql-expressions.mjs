@@ -1,5 +1,6 @@
 // Collects every PromQL expression the deployment ships: Grafana panel queries (with dashboard variables replaced by
-// concrete values, as Grafana would before sending them) and the expr of every recording and alerting rule.
+// concrete values, as Grafana would before sending them), the expr of every recording and alerting rule, and the
+// queries the autoscalers run (KEDA's prometheus trigger, prometheus-adapter's metricsQuery with its template filled in).
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -58,6 +59,28 @@ export function ruleExpressions(repoRoot) {
         found.push({ source: `${name} / ${rule.record ?? rule.alert}`, expr: String(rule.expr).trim() });
       }
     }
+  }
+  return found;
+}
+
+// prometheus-adapter's Go-template placeholders, filled the way the adapter does for a per-pod lookup.
+function expandAdapterTemplate(metricsQuery, series) {
+  return metricsQuery
+    .replaceAll("<<.Series>>", series)
+    .replaceAll("<<.LabelMatchers>>", 'namespace!="",pod!=""')
+    .replaceAll("<<.GroupBy>>", "namespace, pod");
+}
+
+export function autoscalerExpressions(repoRoot) {
+  const found = [];
+  const scaledObject = parse(readFileSync(join(repoRoot, "deploy", "k8s", "overlays", "keda", "gateway-scaledobject.yaml"), "utf8"));
+  for (const trigger of scaledObject.spec.triggers.filter((t) => t.type === "prometheus")) {
+    found.push({ source: "keda ScaledObject / prometheus trigger", expr: trigger.metadata.query });
+  }
+  const adapterConfigMap = parse(readFileSync(join(repoRoot, "deploy", "k8s", "monitoring", "prometheus-adapter-config.yaml"), "utf8"));
+  for (const rule of parse(adapterConfigMap.data["config.yaml"]).rules) {
+    const series = rule.seriesQuery.replace(/\{.*$/, "");
+    found.push({ source: `prometheus-adapter / ${rule.name.as}`, expr: expandAdapterTemplate(rule.metricsQuery, series) });
   }
   return found;
 }

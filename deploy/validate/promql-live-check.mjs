@@ -1,11 +1,11 @@
-// Runs every dashboard query and rule expression against a live Prometheus (/api/v1/query) and reports which of the
+// Runs every dashboard query, rule expression and autoscaler query against a live Prometheus (/api/v1/query) and reports which of the
 // core panels returned data. Any query that Prometheus rejects (parse or execution error) fails the check; an empty
 // result does not, since a fresh gateway has not produced every series yet (e.g. no rate limiting happened).
 //   node promql-live-check.mjs PROMETHEUS_URL [RATE_INTERVAL]
 // REQUIRE_CORE_DATA=1 also fails when a core panel returned no data.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CORE_PANELS, dashboardExpressions, ruleExpressions } from "./promql-expressions.mjs";
+import { CORE_PANELS, autoscalerExpressions, dashboardExpressions, ruleExpressions } from "./promql-expressions.mjs";
 
 const [prometheusUrl, rateInterval = "1m"] = process.argv.slice(2);
 if (!prometheusUrl) {
@@ -28,7 +28,7 @@ async function query(expr) {
 }
 
 const dashboards = dashboardExpressions(repoRoot, rateInterval);
-const expressions = [...dashboards, ...ruleExpressions(repoRoot)];
+const expressions = [...dashboards, ...ruleExpressions(repoRoot), ...autoscalerExpressions(repoRoot)];
 let errors = 0;
 const withData = new Set();
 for (const { source, expr } of expressions) {

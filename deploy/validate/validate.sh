@@ -66,7 +66,7 @@ check "PrometheusRule up to date with the rule files" node "$here/render-prometh
 # (d): Grafana dashboards: committed JSON matches its generator, shape and conventions, and every query parses.
 check "dashboards up to date with generate-dashboards.mjs" node "$repo/grafana/generate-dashboards.mjs" --check
 check "dashboards shape (@grafana/schema)" node "$here/validate-dashboards.mjs" "$repo"/grafana/dashboards/*.json
-check "dashboard PromQL parses" bash -c "node '$here/render-dashboard-rules.mjs' '$repo' > '$work/dashboards.rules.yml' && promtool check rules '$work/dashboards.rules.yml'"
+check "dashboard and autoscaler PromQL parses" bash -c "node '$here/render-queries-as-rules.mjs' '$repo' > '$work/dashboards.rules.yml' && promtool check rules '$work/dashboards.rules.yml'"
 
 # Dockerfile: every project file it copies for the restore layer exists (the image cannot be built here).
 dockerfile_projects() {
