@@ -315,7 +315,12 @@ const overview = dashboard({
       targets: [
         target('count(up{job="gateway"} == 1)', "scraped up", "A"),
         target('max(kube_deployment_status_replicas{deployment="gateway"})', "deployment replicas", "B"),
-        target('max(kube_horizontalpodautoscaler_status_desired_replicas{horizontalpodautoscaler="gateway"})', "HPA desired", "C"),
+        // "gateway" is the prod overlay's HPA, "gateway-keda" the one KEDA creates in the keda overlay.
+        target(
+          'max(kube_horizontalpodautoscaler_status_desired_replicas{horizontalpodautoscaler=~"gateway|gateway-keda"})',
+          "HPA desired",
+          "C",
+        ),
       ],
     }),
   ],

@@ -65,6 +65,7 @@ check "PrometheusRule up to date with the rule files" node "$here/render-prometh
 
 # (d): Grafana dashboards: committed JSON matches its generator, shape and conventions, and every query parses.
 check "dashboards up to date with generate-dashboards.mjs" node "$repo/grafana/generate-dashboards.mjs" --check
+check "grafana provisioning files" node "$here/validate-grafana-provisioning.mjs" "$repo"
 check "dashboards shape (@grafana/schema)" node "$here/validate-dashboards.mjs" "$repo"/grafana/dashboards/*.json
 check "dashboard and autoscaler PromQL parses" bash -c "node '$here/render-queries-as-rules.mjs' '$repo' > '$work/dashboards.rules.yml' && promtool check rules '$work/dashboards.rules.yml'"
 
