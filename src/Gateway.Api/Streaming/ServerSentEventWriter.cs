@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Gateway.Api.Protocol;
 using Microsoft.AspNetCore.Http;
