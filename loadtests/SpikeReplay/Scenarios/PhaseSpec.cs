@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using SpikeReplay.Arrivals;
+
+namespace SpikeReplay.Scenarios;
+
+/// <summary>One scenario phase as written in the file: a constant rate or a linear ramp, for a duration.</summary>
+internal sealed record PhaseSpec
+{
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
+
+    [JsonPropertyName("duration_s")]
+    public double DurationSeconds { get; init; }
+
+    [JsonPropertyName("rate")]
+    public RateSpec? Rate { get; init; }
+
+    [JsonPropertyName("ramp")]
+    public RampSpec? Ramp { get; init; }
+
+    /// <summary>Overrides the scenario-wide arrival process for this phase only.</summary>
+    [JsonPropertyName("arrival")]
+    public ArrivalProcessSpec? Arrival { get; init; }
+}
