@@ -15,11 +15,18 @@ internal static class ScenarioPlanner
         var phaseStart = 0.0;
         foreach (var phase in scenario.Phases)
         {
+            if (phaseStart >= maxMilliseconds)
+            {
+                break;
+            }
+
             var (startRps, endRps) = phase.Ramp is { } ramp
                 ? (ramp.From!.Resolve(capacityRps), ramp.To!.Resolve(capacityRps))
                 : (phase.Rate!.Resolve(capacityRps), phase.Rate.Resolve(capacityRps));
             var rate = new PhaseRate(startRps, endRps, phase.DurationSeconds);
-            windows.Add(new PhaseWindow(phase.Name, phaseStart, phase.DurationSeconds * 1000.0, startRps, endRps));
+            // The duration cap clips the timeline too, so per-phase rates are computed over the time actually offered.
+            var windowMilliseconds = Math.Min(phase.DurationSeconds * 1000.0, maxMilliseconds - phaseStart);
+            windows.Add(new PhaseWindow(phase.Name, phaseStart, windowMilliseconds, startRps, rate.RateAt(windowMilliseconds / 1000.0)));
             var process = phase.Arrival?.Create(arrivalRandom) ?? defaultProcess;
             var operationalTime = process.NextUnitGap();
             while (rate.TimeOfCumulative(operationalTime) is { } seconds)
