@@ -42,6 +42,24 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void Phases_marked_out_of_overall_are_reported_but_not_aggregated()
+    {
+        var run = SampleRun();
+        var warmUpExcluded = run with
+        {
+            Plan = run.Plan with { Phases = [run.Plan.Phases[0] with { InOverall = false }, run.Plan.Phases[1]] },
+        };
+
+        var summary = SummaryBuilder.Build(warmUpExcluded, s_description);
+
+        Assert.Equal(4, summary.Phases[0].Offered);
+        Assert.Equal(5, summary.Overall.Offered);
+        Assert.Equal(10, summary.Overall.DurationSeconds);
+        Assert.Equal(0, summary.Overall.Ttft.Count);
+        Assert.Contains("Left out of overall: calm", MarkdownReportWriter.Render(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Timeline_buckets_by_second()
     {
         var summary = SummaryBuilder.Build(SampleRun(), s_description);

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using SpikeReplay.Client;
 
@@ -12,25 +13,43 @@ internal static class ModelDiscovery
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "v1/models"));
         if (apiKey is { Length: > 0 })
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        string body;
+        try
         {
-            throw new InvalidOperationException($"GET /v1/models answered {(int)response.StatusCode}; pass --model.");
+            using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new TargetUnusableException($"GET /v1/models answered {(int)response.StatusCode}; pass --model.");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            throw new TargetUnusableException($"GET {baseUrl}v1/models failed: {ex.Message}", ex);
         }
 
-        using var document = JsonDocument.Parse(body);
-        if (document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array &&
-            data.GetArrayLength() > 0 && data[0].TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } model)
+        try
         {
-            return model;
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array &&
+                data.GetArrayLength() > 0 && data[0].ValueKind == JsonValueKind.Object &&
+                data[0].TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String &&
+                id.GetString() is { Length: > 0 } model)
+            {
+                return model;
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new TargetUnusableException($"GET /v1/models did not return JSON: {ex.Message}", ex);
         }
 
-        throw new InvalidOperationException("GET /v1/models listed no model; pass --model.");
+        throw new TargetUnusableException("GET /v1/models listed no model; pass --model.");
     }
 }

@@ -41,8 +41,7 @@ internal static class SpikeReplayCommands
             error.WriteLine(UsageText.Text);
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException
-            or System.Text.Json.JsonException)
+        catch (TargetUnusableException ex)
         {
             error.WriteLine($"error: the target is not usable: {ex.Message}");
             return ExitCodes.TargetUnusable;

@@ -107,7 +107,10 @@ internal static class HtmlChartWriter
         html.AppendLine("</div>");
     }
 
-    /// <summary>Seconds without samples break the line rather than being drawn as zero latency.</summary>
+    /// <summary>
+    /// Seconds without samples break the line rather than being drawn as zero latency; dots mark every sample so an
+    /// isolated second still shows.
+    /// </summary>
     private static void AppendPolylines(StringBuilder html, Series series, Func<double, double> x, Func<double, double> y)
     {
         var points = new StringBuilder();
@@ -126,6 +129,8 @@ internal static class HtmlChartWriter
             if (series.Values[i] is { } value)
             {
                 points.Append(CultureInfo.InvariantCulture, $"{x(i + 0.5):F1},{y(value):F1} ");
+                html.AppendLine(CultureInfo.InvariantCulture,
+                    $"<circle cx=\"{x(i + 0.5):F1}\" cy=\"{y(value):F1}\" r=\"1.8\" fill=\"{series.Colour}\"/>");
             }
             else
             {

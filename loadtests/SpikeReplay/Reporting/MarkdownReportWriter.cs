@@ -16,6 +16,12 @@ internal static class MarkdownReportWriter
         md.AppendLine(c, $"- Capacity used for `x_capacity` rates: {(summary.CapacityRps is { } cap ? cap.ToString("F2", c) + " rps" : "n/a")}");
         md.AppendLine(c, $"- SLO for goodput: TTFT {Limit(summary.Slo.TtftMilliseconds)}, TPOT {Limit(summary.Slo.TpotMilliseconds)}, e2e {Limit(summary.Slo.EndToEndMilliseconds)}");
         md.AppendLine("- Latencies cover completed (2xx, [DONE]) requests; goodput ratio = requests within SLO / admitted (2xx).");
+        var excluded = summary.PhaseWindows.Where(w => !w.InOverall).Select(w => w.Name).ToList();
+        if (excluded.Count > 0)
+        {
+            md.AppendLine(c, $"- Left out of overall: {string.Join(", ", excluded)}");
+        }
+
         md.AppendLine();
         md.AppendLine("## Throughput and refusals");
         md.AppendLine();

@@ -12,7 +12,9 @@ internal static class SummaryBuilder
             .Select(window => Summarise(window.Name, window.DurationMilliseconds / 1000.0,
                 result.Records.Where(r => r.Phase == window.Name).ToList(), description))
             .ToList();
-        var overall = Summarise("overall", result.Plan.DurationMilliseconds / 1000.0, result.Records, description);
+        var included = result.Plan.Phases.Where(w => w.InOverall).Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
+        var overall = Summarise("overall", result.Plan.Phases.Where(w => w.InOverall).Sum(w => w.DurationMilliseconds) / 1000.0,
+            result.Records.Where(r => included.Contains(r.Phase)).ToList(), description);
         return new RunSummary
         {
             Scenario = description.Scenario,
@@ -131,8 +133,10 @@ internal static class SummaryBuilder
             }
         }
 
-        var points = new List<TimelinePoint>(seconds);
-        for (var second = 0; second < seconds; second++)
+        // The last bucket only exists for requests sent exactly at the end; draw it only when something is in it.
+        var lastSecond = offered[seconds] + admitted[seconds] + refused[seconds] + ttfts[seconds].Count > 0 ? seconds : seconds - 1;
+        var points = new List<TimelinePoint>(lastSecond + 1);
+        for (var second = 0; second <= lastSecond; second++)
         {
             var sorted = ttfts[second].Order().ToArray();
             points.Add(new TimelinePoint(second, PhaseAt(result, second * 1000.0 + 500.0), offered[second], admitted[second],

@@ -18,6 +18,13 @@ internal sealed record PhaseSpec
     [JsonPropertyName("ramp")]
     public RampSpec? Ramp { get; init; }
 
+    /// <summary>
+    /// False for warm-up phases: their requests are reported per phase but left out of the overall figures, which
+    /// should describe the gateway warm (JIT done, pools filled), not its first seconds.
+    /// </summary>
+    [JsonPropertyName("in_overall")]
+    public bool InOverall { get; init; } = true;
+
     /// <summary>Overrides the scenario-wide arrival process for this phase only.</summary>
     [JsonPropertyName("arrival")]
     public ArrivalProcessSpec? Arrival { get; init; }

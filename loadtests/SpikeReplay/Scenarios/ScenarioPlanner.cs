@@ -26,7 +26,8 @@ internal static class ScenarioPlanner
             var rate = new PhaseRate(startRps, endRps, phase.DurationSeconds);
             // The duration cap clips the timeline too, so per-phase rates are computed over the time actually offered.
             var windowMilliseconds = Math.Min(phase.DurationSeconds * 1000.0, maxMilliseconds - phaseStart);
-            windows.Add(new PhaseWindow(phase.Name, phaseStart, windowMilliseconds, startRps, rate.RateAt(windowMilliseconds / 1000.0)));
+            windows.Add(new PhaseWindow(phase.Name, phaseStart, windowMilliseconds, startRps, rate.RateAt(windowMilliseconds / 1000.0),
+                phase.InOverall));
             var process = phase.Arrival?.Create(arrivalRandom) ?? defaultProcess;
             var operationalTime = process.NextUnitGap();
             while (rate.TimeOfCumulative(operationalTime) is { } seconds)
