@@ -32,9 +32,11 @@ public sealed class EndToEndTests
             Assert.Equal(200, r.StatusCode);
             Assert.Equal(5, r.TokensReceived);
             Assert.Equal(4, r.InterTokenGapsMilliseconds.Count);
-            // Generous sanity only: the server waits 60 ms before the first token and 25 ms between tokens.
-            Assert.True(r.TtftMilliseconds >= 30, $"ttft {r.TtftMilliseconds}");
-            Assert.All(r.InterTokenGapsMilliseconds, gap => Assert.True(gap > 5, $"gap {gap}"));
+            // Only lower bounds the server guarantees: it waits 60 ms before the first token and 25 ms between
+            // tokens, so the last token cannot be read before 160 ms. A loaded machine may read tokens together.
+            Assert.True(r.TtftMilliseconds >= 55, $"ttft {r.TtftMilliseconds}");
+            Assert.All(r.InterTokenGapsMilliseconds, gap => Assert.True(gap >= 0, $"gap {gap}"));
+            Assert.True(r.TtftMilliseconds + r.InterTokenGapsMilliseconds.Sum() >= 155, "last token before the server sent it");
             Assert.True(r.EndToEndMilliseconds >= r.TtftMilliseconds + r.InterTokenGapsMilliseconds.Sum() - 1);
             Assert.Equal((r.EndToEndMilliseconds!.Value - r.TtftMilliseconds!.Value) / 4, r.TpotMilliseconds!.Value, 9);
             Assert.True(r.SentMilliseconds >= r.ScheduledMilliseconds);

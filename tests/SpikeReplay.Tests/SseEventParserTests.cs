@@ -49,7 +49,7 @@ public sealed class SseEventParserTests
     public void Multibyte_characters_split_across_reads_survive()
     {
         var bytes = Encoding.UTF8.GetBytes("data: héllo ✓\n\n");
-        var events = new List<string>();
+        var events = new CollectingSink();
         var parser = new SseEventParser();
 
         foreach (var b in bytes)
@@ -57,7 +57,7 @@ public sealed class SseEventParserTests
             parser.Feed([b], events);
         }
 
-        Assert.Equal(["héllo ✓"], events);
+        Assert.Equal(["héllo ✓"], events.Events);
     }
 
     [Fact]
@@ -69,20 +69,20 @@ public sealed class SseEventParserTests
     [Fact]
     public void A_final_event_without_its_blank_line_is_delivered_on_complete()
     {
-        var events = new List<string>();
+        var events = new CollectingSink();
         var parser = new SseEventParser();
 
         parser.Feed(Encoding.UTF8.GetBytes("data: [DONE]"), events);
-        Assert.Empty(events);
+        Assert.Empty(events.Events);
         parser.Complete(events);
 
-        Assert.Equal(["[DONE]"], events);
+        Assert.Equal(["[DONE]"], events.Events);
     }
 
     private static List<string> ParseInPieces(byte[] bytes, int[] pieces)
     {
         var parser = new SseEventParser();
-        var events = new List<string>();
+        var events = new CollectingSink();
         var offset = 0;
         foreach (var length in pieces)
         {
@@ -91,6 +91,22 @@ public sealed class SseEventParserTests
         }
 
         parser.Complete(events);
-        return events;
+        return events.Events;
+    }
+
+    [Fact]
+    public void Lines_longer_than_the_initial_buffers_grow_them()
+    {
+        var payload = new string('x', 5000);
+        var bytes = Encoding.UTF8.GetBytes($"data: {payload}\n\ndata: [DONE]\n\n");
+
+        Assert.Equal([payload, "[DONE]"], ParseInPieces(bytes, [5003, bytes.Length - 5003]));
+    }
+
+    private sealed class CollectingSink : ISseEventSink
+    {
+        public List<string> Events { get; } = [];
+
+        public void OnEvent(ReadOnlySpan<byte> data) => Events.Add(Encoding.UTF8.GetString(data));
     }
 }

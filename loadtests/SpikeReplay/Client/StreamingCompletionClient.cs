@@ -56,7 +56,7 @@ internal sealed class StreamingCompletionClient : IDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(_settings.RequestTimeout);
-        var measurement = new StreamMeasurement(clock.NowMilliseconds);
+        var measurement = new StreamMeasurement(clock.NowMilliseconds, plan.MaxTokens);
         var template = new RequestRecord
         {
             Index = plan.Index,
@@ -117,7 +117,6 @@ internal sealed class StreamingCompletionClient : IDisposable
         CancellationToken cancellation)
     {
         var parser = new SseEventParser();
-        var events = new List<string>(8);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
         try
         {
@@ -127,26 +126,16 @@ internal sealed class StreamingCompletionClient : IDisposable
                 while (!measurement.SawDone)
                 {
                     var read = await stream.ReadAsync(buffer.AsMemory(), cancellation).ConfigureAwait(false);
-                    var now = clock.NowMilliseconds;
+                    // Every event in this read arrived together; stamping them with the read's completion time is
+                    // the finest resolution the socket offers.
+                    measurement.ReadAtMilliseconds = clock.NowMilliseconds;
                     if (read == 0)
                     {
-                        parser.Complete(events);
-                    }
-                    else
-                    {
-                        parser.Feed(buffer.AsSpan(0, read), events);
-                    }
-
-                    foreach (var data in events)
-                    {
-                        measurement.Observe(StreamChunk.Parse(data), now);
-                    }
-
-                    events.Clear();
-                    if (read == 0)
-                    {
+                        parser.Complete(measurement);
                         break;
                     }
+
+                    parser.Feed(buffer.AsSpan(0, read), measurement);
                 }
             }
         }
@@ -168,9 +157,9 @@ internal sealed class StreamingCompletionClient : IDisposable
     }
 
     /// <summary>Mutable per-request accumulator, turned into an immutable record once the request ends.</summary>
-    private sealed class StreamMeasurement(double sentMilliseconds)
+    private sealed class StreamMeasurement(double sentMilliseconds, int maxTokens) : ISseEventSink
     {
-        private readonly List<double> _gaps = [];
+        private readonly List<double> _gaps = new(Math.Clamp(maxTokens - 1, 0, 4096));
         private double? _firstTokenAt;
         private double _lastTokenAt;
         private double _endedAt;
@@ -187,7 +176,14 @@ internal sealed class StreamingCompletionClient : IDisposable
 
         public string? StreamError { get; private set; }
 
-        public void Observe(StreamChunk chunk, double now)
+        public double ReadAtMilliseconds { get; set; }
+
+        public void OnEvent(ReadOnlySpan<byte> data)
+        {
+            Observe(StreamChunk.Parse(data), ReadAtMilliseconds);
+        }
+
+        private void Observe(StreamChunk chunk, double now)
         {
             if (chunk.IsDone)
             {
