@@ -65,6 +65,22 @@ internal sealed class OpenLoopRunner(StreamingCompletionClient client, RunSettin
             records[request.Index] = record;
             counters.RecordFinished(record);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The client already classifies every network failure; anything else reaching here is unexpected, but one
+            // odd request must not throw away the report of a long run. It is kept, with its exception, as an error.
+            records[request.Index] = new RequestRecord
+            {
+                Index = request.Index,
+                Phase = request.Phase,
+                ScheduledMilliseconds = request.OffsetMilliseconds,
+                SentMilliseconds = clock.NowMilliseconds,
+                Outcome = RequestOutcome.TransportError,
+                PromptTokens = request.PromptTokens,
+                MaxTokens = request.MaxTokens,
+                Error = $"unexpected {ex.GetType().Name}: {ex.Message}",
+            };
+        }
         finally
         {
             counters.LeaveFlight();
