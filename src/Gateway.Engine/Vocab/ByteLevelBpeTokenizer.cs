@@ -53,7 +53,7 @@ internal sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
     protected override void EncodeText(ReadOnlySpan<char> text, bool afterSpecial, List<int> output, EncodeScratch scratch)
     {
         var words = scratch.Words;
-        _preTokenizer.Split(text, words, scratch.SpareWords);
+        _preTokenizer.Split(text, words, scratch.SpareWords, scratch);
         foreach (var (start, length) in words)
         {
             var word = text.Slice(start, length);

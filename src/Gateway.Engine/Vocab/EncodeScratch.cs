@@ -37,6 +37,30 @@ internal sealed class EncodeScratch
 
     public int[] Next { get; private set; } = new int[256];
 
+    public char[] Collapsed { get; private set; } = new char[256];
+
+    public int[] Indexes { get; private set; } = new int[256];
+
+    public char[] CollapsedBuffer(int length)
+    {
+        if (Collapsed.Length < length)
+        {
+            Collapsed = new char[Math.Max(length, Collapsed.Length * 2)];
+        }
+
+        return Collapsed;
+    }
+
+    public int[] IndexMap(int length)
+    {
+        if (Indexes.Length < length)
+        {
+            Indexes = new int[Math.Max(length, Indexes.Length * 2)];
+        }
+
+        return Indexes;
+    }
+
     public char[] CharBuffer(int length)
     {
         if (Chars.Length < length)

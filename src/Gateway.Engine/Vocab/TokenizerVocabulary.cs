@@ -121,7 +121,7 @@ internal sealed class TokenizerVocabulary
         var addBos = metadata.GetBoolOrDefault("tokenizer.ggml.add_bos_token", defaults.AddBos);
         if (addBos && specials.Bos < 0)
         {
-            throw new ModelLoadException(path, "tokenizer.ggml.add_bos_token is true, but there is no BOS token");
+            throw new ModelLoadException(path, "prompts start with BOS (tokenizer.ggml.add_bos_token or the tokenizer's default), but tokenizer.ggml.bos_token_id is missing");
         }
 
         return new TokenizerVocabulary(texts, types, scores, ids, specials, addBos,
