@@ -69,7 +69,7 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
             return;
         }
 
-        var name = PrometheusNaming.MetricName(instrument.Name, instrument.Unit, kind.IsCounter());
+        var name = PrometheusNaming.MetricName(instrument.Name, instrument.Unit, kind.IsCounter(), kind == MetricKind.Histogram);
         if (name == GatewayMetricNames.MetricsSeriesDropped)
         {
             return;

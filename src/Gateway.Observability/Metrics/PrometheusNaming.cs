@@ -11,7 +11,10 @@ internal static class PrometheusNaming
 {
     private const string TotalSuffix = "_total";
 
-    public static string MetricName(string instrumentName, string? unit, bool isCounter)
+    /// <summary>Suffixes Prometheus reserves for the series of histograms and summaries.</summary>
+    private static readonly string[] ReservedSeriesSuffixes = ["_count", "_sum", "_bucket"];
+
+    public static string MetricName(string instrumentName, string? unit, bool isCounter, bool isHistogram = false)
     {
         var name = Sanitize(instrumentName, allowColon: true);
         if (isCounter && name.EndsWith(TotalSuffix, StringComparison.Ordinal))
@@ -26,7 +29,15 @@ internal static class PrometheusNaming
             name = name + "_" + unitSuffix;
         }
 
-        return isCounter ? name + TotalSuffix : name;
+        if (isCounter)
+        {
+            return name + TotalSuffix;
+        }
+
+        // A gauge such as "dotnet.assembly.count" would read as a histogram's _count series to Prometheus tooling.
+        return !isHistogram && ReservedSeriesSuffixes.Any(suffix => name.EndsWith(suffix, StringComparison.Ordinal))
+            ? name + "_value"
+            : name;
     }
 
     public static string LabelName(string tagKey)

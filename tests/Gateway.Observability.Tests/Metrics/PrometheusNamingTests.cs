@@ -29,8 +29,16 @@ public sealed class PrometheusNamingTests
     [InlineData("9lives", null, false, "_9lives")]
     [InlineData("a..b--c", null, false, "a_b_c")]
     [InlineData("ns:metric", null, false, "ns:metric")]
+    // Gauges must not end like the series of a histogram; counters cannot, they end in _total.
+    [InlineData("dotnet.assembly.count", "{assembly}", false, "dotnet_assembly_count_value")]
+    [InlineData("pool.sum", null, false, "pool_sum_value")]
+    [InlineData("dotnet.gc.collections.count", "{collection}", true, "dotnet_gc_collections_count_total")]
     public void Converts_instrument_names(string instrument, string? unit, bool isCounter, string expected) =>
         Assert.Equal(expected, PrometheusNaming.MetricName(instrument, unit, isCounter));
+
+    [Fact]
+    public void Histograms_keep_names_ending_in_reserved_words() =>
+        Assert.Equal("batch_count", PrometheusNaming.MetricName("batch.count", null, isCounter: false, isHistogram: true));
 
     [Theory]
     [InlineData("http.request.method", "http_request_method")]
