@@ -95,8 +95,16 @@ internal sealed class TagSet
 
         Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         var text = new StringBuilder();
+        string? previous = null;
         foreach (var (name, value) in labels)
         {
+            // Distinct tag keys can sanitize to one label name ("a.b", "a_b"); a repeated label would void the scrape.
+            if (name == previous)
+            {
+                continue;
+            }
+
+            previous = name;
             if (text.Length > 0)
             {
                 text.Append(',');
