@@ -17,4 +17,8 @@ internal static partial class ExporterLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug,
         Message = "Exporting instrument {InstrumentName} of meter {MeterName} as {MetricName}")]
     public static partial void InstrumentExported(ILogger logger, string instrumentName, string meterName, string metricName);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error,
+        Message = "Observable instrument callbacks failed during a scrape; their metrics keep the previous values")]
+    public static partial void ObservableCallbackFailed(ILogger logger, Exception exception);
 }

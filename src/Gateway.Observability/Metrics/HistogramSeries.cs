@@ -22,18 +22,7 @@ internal sealed class HistogramSeries : MetricSeries
         var index = _bounds.AsSpan().BinarySearch(value);
         // An exact hit belongs to that bucket (le is inclusive); otherwise the complement is the next larger bound.
         Interlocked.Increment(ref _counts[index >= 0 ? index : ~index]);
-
-        var current = Volatile.Read(ref _sum);
-        while (true)
-        {
-            var seen = Interlocked.CompareExchange(ref _sum, current + value, current);
-            if (seen.Equals(current))
-            {
-                return;
-            }
-
-            current = seen;
-        }
+        InterlockedDouble.Add(ref _sum, value);
     }
 
     public override void WriteSamples(TextWriter writer, string metricName)

@@ -49,7 +49,16 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
         lock (_scrapeLock)
         {
             // Observable instruments report only when asked; one pass per scrape keeps their values fresh.
-            _listener.RecordObservableInstruments();
+            try
+            {
+                _listener.RecordObservableInstruments();
+            }
+            catch (AggregateException failures)
+            {
+                // Every other callback still ran; one faulty callback must not take the whole scrape down.
+                ExporterLog.ObservableCallbackFailed(_logger, failures);
+            }
+
             var families = _families.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
             foreach (var family in families)
             {

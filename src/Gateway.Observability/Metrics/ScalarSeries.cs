@@ -15,18 +15,7 @@ internal sealed class ScalarSeries(TagSet tags, bool accumulate) : MetricSeries(
             return;
         }
 
-        // There is no Interlocked.Add for double; retry the compare-exchange until no other writer raced us.
-        var current = Volatile.Read(ref _value);
-        while (true)
-        {
-            var seen = Interlocked.CompareExchange(ref _value, current + value, current);
-            if (seen.Equals(current))
-            {
-                return;
-            }
-
-            current = seen;
-        }
+        InterlockedDouble.Add(ref _value, value);
     }
 
     public override void WriteSamples(TextWriter writer, string metricName) =>

@@ -59,6 +59,16 @@ public sealed class RecordingPathTests
         Assert.Equal(1, line.Split("a_b=").Length - 1);
     }
 
+    [Fact]
+    public void A_throwing_observable_callback_does_not_break_the_scrape()
+    {
+        using var fixture = new ExporterFixture();
+        fixture.Meter.CreateObservableGauge("broken", new Func<double>(() => throw new InvalidOperationException("boom")));
+        fixture.Meter.CreateObservableGauge("healthy", () => 1.5);
+
+        Assert.Contains("healthy 1.5\n", fixture.Scrape(), StringComparison.Ordinal);
+    }
+
     private static void RecordAll(Counter<long> counter, Histogram<double> histogram, UpDownCounter<int> gauge, int times)
     {
         for (var i = 0; i < times; i++)
