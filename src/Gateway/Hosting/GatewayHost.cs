@@ -35,7 +35,7 @@ internal static class GatewayHost
         }
 
         builder.Services.AddSingleton(runner);
-        builder.Services.AddGatewayMetrics(configuration);
+        builder.Services.AddGatewayMetrics();
         builder.Services.AddGatewayTracing(configuration);
         builder.Services.AddGatewayServing(configuration);
         builder.Services.AddOpenAiApi(configuration);
