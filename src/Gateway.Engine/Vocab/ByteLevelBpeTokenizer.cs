@@ -109,7 +109,7 @@ internal sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
             TryQueueMerge(i - 1, i, scratch);
         }
 
-        while (queue.TryDequeue(out var merge, out _))
+        while (queue.TryDequeue(out var merge))
         {
             var (left, right) = (merge.Left, merge.Right);
 

@@ -21,7 +21,7 @@ internal sealed class EncodeScratch
     public List<(int Start, int Length)> SpareWords { get; } = [];
 
     /// <summary>Candidate merges: (left symbol, right symbol, size or id check) ordered by the tokenizer's priority.</summary>
-    public PriorityQueue<MergeCandidate, MergePriority> Queue { get; } = new(MergePriority.Comparer);
+    public MergeQueue Queue { get; } = new();
 
     public char[] Chars { get; private set; } = new char[256];
 
