@@ -48,8 +48,6 @@ internal sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
         }
     }
 
-    internal BpePreTokenizerKind PreTokenizerKind => _preTokenizer.Kind;
-
     protected override void EncodeText(ReadOnlySpan<char> text, bool afterSpecial, List<int> output, EncodeScratch scratch)
     {
         var words = scratch.Words;

@@ -10,8 +10,6 @@ internal sealed class MergeQueue
     private (MergeCandidate Candidate, MergePriority Priority)[] _heap = new (MergeCandidate, MergePriority)[256];
     private int _count;
 
-    public int Count => _count;
-
     public void Clear() => _count = 0;
 
     public void Enqueue(MergeCandidate candidate, MergePriority priority)
