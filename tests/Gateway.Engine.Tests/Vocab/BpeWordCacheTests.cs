@@ -35,4 +35,15 @@ public sealed class BpeWordCacheTests
         Assert.True(cache.TryGet("three".AsSpan(), out _));
         Assert.False(cache.TryGet("one".AsSpan(), out _));
     }
+
+    [Fact]
+    public void Very_long_words_are_not_kept()
+    {
+        var cache = new BpeWordCache(capacity: 10);
+        var blob = new string('x', 1000);
+
+        cache.Add(blob, [1]);
+
+        Assert.False(cache.TryGet(blob.AsSpan(), out _));
+    }
 }
