@@ -25,12 +25,9 @@ internal sealed class BpePreTokenizer
 
     public BpePreTokenizer(BpePreTokenizerKind kind)
     {
-        Kind = kind;
         _expressions = [.. BpePreTokenizerPatterns.For(kind)
             .Select(p => new Regex(p, RegexOptions.Compiled | RegexOptions.CultureInvariant, Timeout.InfiniteTimeSpan))];
     }
-
-    public BpePreTokenizerKind Kind { get; }
 
     /// <summary>Replaces <paramref name="pieces"/> with the (start, length) words of <paramref name="text"/>, in order.</summary>
     public void Split(ReadOnlySpan<char> text, List<(int Start, int Length)> pieces, List<(int Start, int Length)> spare, EncodeScratch scratch)

@@ -8,6 +8,9 @@ namespace Gateway.Engine.Vocab;
 /// </summary>
 internal sealed class BpeWordCache
 {
+    // Long words (base64 blobs, minified code) rarely repeat; leaving them out bounds the memory by capacity x this.
+    private const int MaxWordLength = 64;
+
     private readonly ConcurrentDictionary<string, int[]> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly int _capacity;
@@ -23,7 +26,7 @@ internal sealed class BpeWordCache
 
     public void Add(ReadOnlySpan<char> word, int[] ids)
     {
-        if (_capacity <= 0)
+        if (_capacity <= 0 || word.Length > MaxWordLength)
         {
             return;
         }

@@ -48,8 +48,6 @@ internal sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
         }
     }
 
-    internal BpePreTokenizerKind PreTokenizerKind => _preTokenizer.Kind;
-
     protected override void EncodeText(ReadOnlySpan<char> text, bool afterSpecial, List<int> output, EncodeScratch scratch)
     {
         var words = scratch.Words;
@@ -109,7 +107,7 @@ internal sealed class ByteLevelBpeTokenizer : VocabularyTokenizer
             TryQueueMerge(i - 1, i, scratch);
         }
 
-        while (queue.TryDequeue(out var merge, out _))
+        while (queue.TryDequeue(out var merge))
         {
             var (left, right) = (merge.Left, merge.Right);
 

@@ -1,13 +1,19 @@
 namespace Gateway.Engine.Vocab;
 
 /// <summary>
-/// Per-thread working memory for encoding, so a warm request thread tokenizes without growing the heap: fragment and
-/// output lists, a character buffer, the symbol linked list and the merge queue are reused call after call.
+/// Per-thread working memory for encoding and decoding, so a warm request thread tokenizes without growing the heap:
+/// fragment and word lists, character and byte buffers, the symbol linked list and the merge queue are reused call
+/// after call. Buffers grow to the largest input seen and are handed out whole (callers use a prefix).
 /// </summary>
 internal sealed class EncodeScratch
 {
     [ThreadStatic]
     private static EncodeScratch? _current;
+
+    private char[] _chars = new char[256];
+    private byte[] _bytes = new byte[1024];
+    private char[] _collapsed = new char[256];
+    private int[] _indexes = new int[256];
 
     public static EncodeScratch Current => _current ??= new EncodeScratch();
 
@@ -20,13 +26,9 @@ internal sealed class EncodeScratch
 
     public List<(int Start, int Length)> SpareWords { get; } = [];
 
-    /// <summary>Candidate merges: (left symbol, right symbol, size or id check) ordered by the tokenizer's priority.</summary>
-    public PriorityQueue<MergeCandidate, MergePriority> Queue { get; } = new(MergePriority.Comparer);
+    public MergeQueue Queue { get; } = new();
 
-    public char[] Chars { get; private set; } = new char[256];
-
-    public byte[] Bytes { get; private set; } = new byte[1024];
-
+    /// <summary>Symbols of the merge loops, a doubly linked list over parallel arrays indexed by symbol.</summary>
     public int[] SymbolStart { get; private set; } = new int[256];
 
     public int[] SymbolLength { get; private set; } = new int[256];
@@ -37,49 +39,15 @@ internal sealed class EncodeScratch
 
     public int[] Next { get; private set; } = new int[256];
 
-    public char[] Collapsed { get; private set; } = new char[256];
+    public char[] CharBuffer(int length) => Grow(ref _chars, length);
 
-    public int[] Indexes { get; private set; } = new int[256];
+    public byte[] ByteBuffer(int length) => Grow(ref _bytes, length);
 
-    public char[] CollapsedBuffer(int length)
-    {
-        if (Collapsed.Length < length)
-        {
-            Collapsed = new char[Math.Max(length, Collapsed.Length * 2)];
-        }
+    /// <summary>The pre-tokenizer's collapsed copy of a text holding surrogate pairs.</summary>
+    public char[] CollapsedBuffer(int length) => Grow(ref _collapsed, length);
 
-        return Collapsed;
-    }
-
-    public int[] IndexMap(int length)
-    {
-        if (Indexes.Length < length)
-        {
-            Indexes = new int[Math.Max(length, Indexes.Length * 2)];
-        }
-
-        return Indexes;
-    }
-
-    public char[] CharBuffer(int length)
-    {
-        if (Chars.Length < length)
-        {
-            Chars = new char[Math.Max(length, Chars.Length * 2)];
-        }
-
-        return Chars;
-    }
-
-    public byte[] ByteBuffer(int length)
-    {
-        if (Bytes.Length < length)
-        {
-            Bytes = new byte[Math.Max(length, Bytes.Length * 2)];
-        }
-
-        return Bytes;
-    }
+    /// <summary>For each collapsed character, its index in the original text.</summary>
+    public int[] IndexMap(int length) => Grow(ref _indexes, length);
 
     public void EnsureSymbols(int count)
     {
@@ -94,5 +62,15 @@ internal sealed class EncodeScratch
         SymbolId = new int[size];
         Prev = new int[size];
         Next = new int[size];
+    }
+
+    private static T[] Grow<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new T[Math.Max(length, buffer.Length * 2)];
+        }
+
+        return buffer;
     }
 }

@@ -4,11 +4,4 @@ namespace Gateway.Engine.Vocab;
 /// Queue order shared by both merge algorithms: the better merge first (higher SentencePiece score, or lower BPE rank
 /// stored negated), and among equals the leftmost, which is the order llama.cpp's priority queues pop in.
 /// </summary>
-internal readonly record struct MergePriority(float Goodness, int Left)
-{
-    public static IComparer<MergePriority> Comparer { get; } = Comparer<MergePriority>.Create(static (a, b) =>
-    {
-        var byGoodness = b.Goodness.CompareTo(a.Goodness);
-        return byGoodness != 0 ? byGoodness : a.Left.CompareTo(b.Left);
-    });
-}
+internal readonly record struct MergePriority(float Goodness, int Left);

@@ -70,7 +70,7 @@ internal sealed class SentencePieceTokenizer : VocabularyTokenizer
             TryQueueMerge(i - 1, i, chars, scratch);
         }
 
-        while (queue.TryDequeue(out var merge, out _))
+        while (queue.TryDequeue(out var merge))
         {
             var (left, right) = (merge.Left, merge.Right);
             if (len[left] == 0 || len[right] == 0 || len[left] + len[right] != merge.Check)

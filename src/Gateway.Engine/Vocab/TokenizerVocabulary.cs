@@ -60,7 +60,8 @@ internal sealed class TokenizerVocabulary
 
     public static TokenizerVocabulary Load(GgufMetadata metadata, string path, Defaults defaults)
     {
-        var texts = metadata.GetArray<string>("tokenizer.ggml.tokens");
+        // A copy: the metadata's array is shared with everyone reading the file, and empty entries get renamed below.
+        var texts = (string[])metadata.GetArray<string>("tokenizer.ggml.tokens").Clone();
         if (texts.Length == 0)
         {
             throw new ModelLoadException(path, "tokenizer.ggml.tokens is empty");
