@@ -30,6 +30,10 @@ public static class SyntheticModelWriter
         writer.Set($"{a}.rope.dimension_count", (uint)spec.HeadDim);
         writer.Set($"{a}.vocab_size", (uint)spec.VocabSize);
         WriteTokenizer(writer, tokenizerPath);
+        if (spec.ReadChatTemplate() is { } template)
+        {
+            writer.Set("tokenizer.chat_template", template);
+        }
 
         var rng = new SplitMix64(seed);
         var tensors = new List<(string Name, long[] Dims, bool IsNorm)>
