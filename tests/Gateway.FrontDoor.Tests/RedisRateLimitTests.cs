@@ -56,6 +56,22 @@ public sealed class RedisRateLimitTests
         Assert.InRange(resumed, RequestsPerMinute, RequestsPerMinute + RefillSlack);
     }
 
+    [SkippableFact]
+    public async Task A_replica_started_while_redis_is_down_limits_locally_then_joins_when_redis_appears()
+    {
+        using var redis = RedisServer.StartOrSkip();
+        redis.Kill();
+        await using var a = await FrontDoorTestHost.StartAsync(Config(redis));
+
+        var (admitted, _) = await SendAsync(30, a);
+        Assert.InRange(admitted, RequestsPerMinute / 2, (RequestsPerMinute / 2) + RefillSlack);
+
+        redis.Start();
+        await WaitForScopeAsync(a, RateLimitScope.Global);
+        var (global, _) = await SendAsync(60, a);
+        Assert.InRange(global, RequestsPerMinute, RequestsPerMinute + RefillSlack);
+    }
+
     private static async Task<(int Admitted, int Refused)> SendAsync(int count, params FrontDoorTestHost[] hosts)
     {
         var admitted = 0;

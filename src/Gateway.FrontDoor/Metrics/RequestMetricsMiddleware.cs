@@ -12,7 +12,8 @@ namespace Gateway.FrontDoor.Metrics;
 /// </summary>
 internal sealed class RequestMetricsMiddleware(RequestDelegate next, FrontDoorMetrics metrics, IServiceProvider services)
 {
-    private const string NoModel = "none";
+    /// <summary>Label for requests refused before a model or tenant was known (401, drain 503).</summary>
+    private const string Unknown = "none";
 
     private readonly ILocalModelCatalog? _local = services.GetService<ILocalModelCatalog>();
     private readonly UpstreamClusterRegistry _upstreams = services.GetRequiredService<UpstreamClusterRegistry>();
@@ -31,13 +32,13 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, FrontDoorMe
         }
         finally
         {
-            metrics.Request(status, ModelLabel(state.Model), state.Policy?.MetricLabel ?? TenantDirectory.AnonymousTenant);
+            metrics.Request(status, ModelLabel(state.Model), state.Policy?.MetricLabel ?? Unknown);
         }
     }
 
     // Only models we serve become label values; anything a client makes up is "other".
     private string ModelLabel(string? model) =>
-        model is null ? NoModel
+        model is null ? Unknown
         : _local?.IsServedLocally(model) == true || _upstreams.FindCluster(model) is not null ? model
         : TenantDirectory.OtherLabel;
 }

@@ -16,7 +16,6 @@ internal sealed class RedisConnection : IDisposable
     {
         var configuration = ConfigurationOptions.Parse(options.Value.Redis.Configuration ?? "");
         configuration.AbortOnConnectFail = false;
-        configuration.ConnectRetry = int.MaxValue;
         _connecting = ConnectionMultiplexer.ConnectAsync(configuration);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Gateway.FrontDoor.Configuration;
 using Gateway.FrontDoor.Tenants;
@@ -14,10 +15,13 @@ internal sealed class RedisTenantRateLimiter(RedisConnection connection, IOption
 {
     private readonly string _prefix = options.Value.Redis.KeyPrefix;
 
+    // Built once per tenant: the keys are on every request's path.
+    private readonly ConcurrentDictionary<string, RedisKey[]> _keys = new(StringComparer.Ordinal);
+
     public async ValueTask<RateLimitDecision> TryAcquireAsync(TenantPolicy tenant, int tokens, CancellationToken cancellationToken)
     {
         var database = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        RedisKey[] keys = [RequestsKey(tenant), TokensKey(tenant)];
+        var keys = Keys(tenant);
         RedisValue[] values = [Math.Max(0, tenant.RequestsPerMinute), Math.Max(0, tenant.TokensPerMinute), tokens];
 
         // The client predates cancellation tokens; WaitAsync lets the caller's timeout abandon a slow call.
@@ -58,12 +62,14 @@ internal sealed class RedisTenantRateLimiter(RedisConnection connection, IOption
 
         var database = await connection.GetDatabaseAsync(cancellationToken).ConfigureAwait(false);
         await database.ScriptEvaluateAsync(
-                RedisRateLimitScripts.Adjust, [TokensKey(tenant)], [tenant.TokensPerMinute, tokens])
+                RedisRateLimitScripts.Adjust, [Keys(tenant)[1]], [tenant.TokensPerMinute, tokens])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // The {tenant} hash tag keeps both keys of a tenant on one Redis Cluster slot, which a multi-key script requires.
-    private RedisKey RequestsKey(TenantPolicy tenant) => $"{_prefix}{{{tenant.Name}}}:requests";
-
-    private RedisKey TokensKey(TenantPolicy tenant) => $"{_prefix}{{{tenant.Name}}}:tokens";
+    /// <summary>[requests, tokens]. The {tenant} hash tag keeps both on one Redis Cluster slot, as a multi-key script requires.</summary>
+    private RedisKey[] Keys(TenantPolicy tenant) =>
+        _keys.TryGetValue(tenant.Name, out var keys)
+            ? keys
+            : _keys.GetOrAdd(tenant.Name, static (name, prefix) =>
+                [(RedisKey)$"{prefix}{{{name}}}:requests", (RedisKey)$"{prefix}{{{name}}}:tokens"], _prefix);
 }

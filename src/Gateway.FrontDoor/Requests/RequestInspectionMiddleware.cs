@@ -29,40 +29,38 @@ internal sealed class RequestInspectionMiddleware(RequestDelegate next, IOptions
             return;
         }
 
-        // Buffered in memory up to 64 KiB, beyond that in a temp file; the cap above bounds both.
-        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: limit);
+        // Buffered in memory up to 64 KiB, beyond that in a temp file. One byte over the cap is read to detect
+        // an oversized chunked body; the buffering stream is allowed exactly that much.
+        request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: limit + 1);
+        var capacity = limit + 1;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
         try
         {
             var length = 0;
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == Math.Min(buffer.Length, capacity))
                 {
-                    if (length > limit)
+                    if (length == capacity)
                     {
                         await WriteTooLargeAsync(context, limit).ConfigureAwait(false);
                         return;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, capacity));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                var room = Math.Min(buffer.Length, capacity) - length;
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, room), context.RequestAborted).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
                 length += read;
-                if (length > limit)
-                {
-                    await WriteTooLargeAsync(context, limit).ConfigureAwait(false);
-                    return;
-                }
             }
 
             var summary = RequestBodyReader.Read(buffer.AsSpan(0, length));
