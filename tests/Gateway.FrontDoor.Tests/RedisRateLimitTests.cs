@@ -72,6 +72,49 @@ public sealed class RedisRateLimitTests
         Assert.InRange(global, RequestsPerMinute, RequestsPerMinute + RefillSlack);
     }
 
+    [SkippableFact]
+    public async Task Killing_and_restarting_redis_under_concurrent_load_never_yields_a_5xx()
+    {
+        using var redis = RedisServer.StartOrSkip();
+        await using var a = await FrontDoorTestHost.StartAsync(Config(redis));
+        await using var b = await FrontDoorTestHost.StartAsync(Config(redis));
+        await WaitForScopeAsync(a, RateLimitScope.Global);
+
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        var load = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            var client = (i % 2 == 0 ? a : b).Client;
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.SendAsync(FrontDoorTestHost.ChatRequest());
+                statuses.Add(response.StatusCode);
+            }
+        })).ToArray();
+
+        await WaitForCountAsync(statuses, 50);
+        redis.Kill();
+        await WaitForCountAsync(statuses, statuses.Count + 100);
+        redis.Start();
+        await WaitForScopeAsync(a, RateLimitScope.Global);
+        await WaitForCountAsync(statuses, statuses.Count + 50);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.All(statuses, status => Assert.True(
+            status is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"unexpected status {(int)status}"));
+    }
+
+    private static async Task WaitForCountAsync(System.Collections.Concurrent.ConcurrentBag<HttpStatusCode> statuses, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (statuses.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"load stalled at {statuses.Count} responses");
+            await Task.Delay(10);
+        }
+    }
+
     private static async Task<(int Admitted, int Refused)> SendAsync(int count, params FrontDoorTestHost[] hosts)
     {
         var admitted = 0;
