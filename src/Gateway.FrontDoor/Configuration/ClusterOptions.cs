@@ -40,6 +40,9 @@ public sealed class DestinationOptions
 /// <summary>Active (probe) and passive (failed forward) health checking of destinations.</summary>
 public sealed class UpstreamHealthCheckOptions
 {
+    /// <summary>Off for upstreams without a readiness endpoint (hosted APIs); passive checks still apply.</summary>
+    public bool Enabled { get; set; } = true;
+
     public string Path { get; set; } = "/readyz";
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);

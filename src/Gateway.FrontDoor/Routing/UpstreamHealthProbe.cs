@@ -12,7 +12,9 @@ internal sealed class UpstreamHealthProbe(UpstreamClusterRegistry registry, Time
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(registry.Clusters.Select(cluster => ProbeClusterAsync(cluster, stoppingToken)));
+        Task.WhenAll(registry.Clusters
+            .Where(static cluster => cluster.Options.HealthCheck.Enabled)
+            .Select(cluster => ProbeClusterAsync(cluster, stoppingToken)));
 
     /// <summary>Probes every destination of the cluster once.</summary>
     public Task ProbeOnceAsync(UpstreamCluster cluster, CancellationToken cancellationToken) =>
