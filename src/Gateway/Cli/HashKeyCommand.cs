@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Text;
+using Gateway.FrontDoor.Auth;
 
 namespace Gateway.Cli;
 
@@ -13,7 +12,7 @@ internal static class HashKeyCommand
         var command = new Command("hash-key", "Print the SHA-256 hash of an API key for FrontDoor:Auth:Keys.") { key };
         command.SetAction(parse =>
         {
-            Console.WriteLine(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parse.GetValue(key)!))));
+            Console.WriteLine(ApiKeyHasher.HashToHex(parse.GetValue(key)!));
             return 0;
         });
         return command;

@@ -1,9 +1,11 @@
+using Gateway.Api.Endpoints;
 using Gateway.Engine.Gguf;
 using Gateway.Engine.Runner;
+using Gateway.FrontDoor;
+using Gateway.FrontDoor.Routing;
 using Gateway.Models;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Gateway.Observability.Metrics;
+using Gateway.Observability.Tracing;
 
 namespace Gateway.Hosting;
 
@@ -40,9 +42,13 @@ internal static class GatewayHost
         builder.Services.AddGatewayServing(configuration);
         builder.Services.AddOpenAiApi(configuration);
         builder.Services.AddGatewayFrontDoor(configuration);
+        builder.Services.AddSingleton<ILocalModelCatalog, LocalModelCatalog>();
+        builder.Services.AddSingleton<IModelCatalogSource, UpstreamModelCatalogSource>();
+        builder.Services.AddHealthChecks().AddCheck<DrainReadinessHealthCheck>("drain", tags: [OpenAiApiExtensions.ReadyTag]);
 
         await using var app = builder.Build();
         app.UseGatewayFrontDoor();
+        app.UseMiddleware<FrontDoorApiBridgeMiddleware>();
         app.MapPrometheusMetrics("/metrics");
         app.MapOpenAiApi();
         await app.RunAsync().ConfigureAwait(false);
