@@ -1,0 +1,28 @@
+namespace Gateway.Serving;
+
+/// <summary>The <c>Serving</c> configuration section: queue limits, batch shape and KV cache sizing.</summary>
+public sealed class ServingOptions
+{
+    public const string SectionName = "Serving";
+
+    /// <summary>KV pool size the host gives the model runner; the serving core takes the pool's geometry from the runner.</summary>
+    public int KvCacheMemoryMiB { get; set; } = 1024;
+
+    /// <summary>Tokens per KV block the host gives the model runner.</summary>
+    public int BlockSize { get; set; } = 16;
+
+    /// <summary>Accepted-but-unscheduled requests beyond which new ones are refused with <see cref="RefusalReason.QueueFull"/>.</summary>
+    public int MaxWaitingRequests { get; set; } = 256;
+
+    /// <summary>Prompt tokens of accepted-but-unscheduled requests beyond which new ones are refused.</summary>
+    public long MaxQueuedPromptTokens { get; set; } = 262_144;
+
+    /// <summary>Per-step token budget (decode tokens plus prefill chunks); capped by the runner's own maximum.</summary>
+    public int MaxBatchTokens { get; set; } = 512;
+
+    /// <summary>Most sequences decoding together.</summary>
+    public int MaxRunningSequences { get; set; } = 64;
+
+    /// <summary>Reuse KV blocks of identical prompt prefixes across requests.</summary>
+    public bool EnablePrefixCaching { get; set; } = true;
+}

@@ -1,0 +1,20 @@
+using Gateway.Engine.Runner;
+
+namespace Gateway.Serving.Tests.TestDoubles;
+
+/// <summary>
+/// The model runners the end-to-end serving tests run against. Each case must be deterministic for greedy and seeded
+/// sampling and keep its KV cache in the block ids the serving layer hands it. A real model is one more name here.
+/// </summary>
+internal static class RunnerCases
+{
+    public const string Hashing = "hashing";
+
+    public static IEnumerable<string> Names => [Hashing];
+
+    public static IModelRunner Create(string name, int blockSize, int blockCount, bool eosEndsGeneration) => name switch
+    {
+        Hashing => new HashingRunner(TestTokenizer.Letters(eosEndsGeneration), blockSize, blockCount),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown runner case."),
+    };
+}
