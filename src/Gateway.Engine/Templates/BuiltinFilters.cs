@@ -25,8 +25,8 @@ internal static class BuiltinFilters
         ["float"] = (_, v, a, k, _, _) => ToFloat(v, ArgumentReader.Get(a, k, 0, "default", 0.0)),
         ["abs"] = (_, v, _, _, o, _) => v switch
         {
-            long l => Math.Abs(l),
-            double d => Math.Abs(d),
+            long l => (object)Math.Abs(l),
+            double d => (object)Math.Abs(d),
             _ => throw new TemplateError(o, $"bad operand type for abs(): '{TemplateValues.TypeName(v)}'"),
         },
         ["round"] = Round,
@@ -138,7 +138,8 @@ internal static class BuiltinFilters
         double scaled = number * scale;
         double rounded = method switch
         {
-            "common" => Math.Round(scaled, MidpointRounding.AwayFromZero),
+            // Jinja's "common" is Python's round(), which rounds halves to even.
+            "common" => Math.Round(scaled, MidpointRounding.ToEven),
             "ceil" => Math.Ceiling(scaled),
             "floor" => Math.Floor(scaled),
             _ => throw new TemplateError(offset, "method must be 'common', 'ceil' or 'floor'"),

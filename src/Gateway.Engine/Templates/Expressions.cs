@@ -15,7 +15,7 @@ internal sealed class ConstantExpression(int offset, object? value) : Expression
     public override object? Evaluate(RenderContext context) => Value;
 }
 
-/// <summary>A list or tuple literal; built fresh on every evaluation because lists are mutable (<c>append</c>).</summary>
+/// <summary>A list or tuple literal (tuples are lists here: templates only read them).</summary>
 internal sealed class ListExpression(int offset, IReadOnlyList<Expression> items) : Expression(offset)
 {
     public IReadOnlyList<Expression> Items { get; } = items;
@@ -200,9 +200,10 @@ internal sealed class UnaryExpression(int offset, string op, Expression operand)
             "not" => !TemplateValues.IsTruthy(value),
             "-" => value switch
             {
-                long l => -l,
-                double d => -d,
-                bool b => b ? -1L : 0L,
+                // Arms are boxed individually: a switch mixing long and double would widen every result to double.
+                long l => (object)(-l),
+                double d => (object)(-d),
+                bool b => (object)(b ? -1L : 0L),
                 _ => throw new TemplateError(Offset, $"bad operand type for unary -: '{TemplateValues.TypeName(value)}'"),
             },
             _ => value is long or double ? value : throw new TemplateError(Offset, $"bad operand type for unary +: '{TemplateValues.TypeName(value)}'"),

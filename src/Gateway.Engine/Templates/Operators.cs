@@ -115,7 +115,7 @@ internal static class Operators
                 case "%":
                     return b == 0 ? throw new TemplateError(offset, "integer modulo by zero") : a - (b * FloorDiv(a, b));
                 case "**":
-                    return b >= 0 ? (long)Math.Pow(a, b) : Math.Pow(a, b);
+                    return b >= 0 ? (object)(long)Math.Pow(a, b) : (object)Math.Pow(a, b);
             }
         }
 

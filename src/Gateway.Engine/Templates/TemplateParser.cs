@@ -717,7 +717,7 @@ internal sealed class TemplateParser
             negated = true;
         }
 
-        var name = Current.Kind == TokenKind.Operator && Current.Value is "==" or "!=" ? Advance() : ExpectName("test name");
+        var name = ExpectName("test name");
         if (!BuiltinTests.TryGet(name.Value, out var test))
         {
             throw new TemplateError(name.Offset, $"Unknown test '{name.Value}'");
