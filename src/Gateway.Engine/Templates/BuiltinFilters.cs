@@ -55,6 +55,10 @@ internal static class BuiltinFilters
         ["select"] = (c, v, a, k, o, _) => Select(v, a, o, keep: true),
         ["reject"] = (c, v, a, k, o, _) => Select(v, a, o, keep: false),
         ["map"] = Map,
+        // Jinja's attr reads object attributes only, never dict keys, so on a dict it is always undefined.
+        ["attr"] = (_, v, a, k, o, _) => v is OrderedDictionary<string, object?>
+            ? Undefined.Instance
+            : ValueAccess.GetAttribute(v, ArgumentReader.GetString(a, k, 0, "name", string.Empty, o)),
         ["escape"] = (_, v, _, _, _, _) => Escape(TemplateValues.ToText(v)),
         ["e"] = (_, v, _, _, _, _) => Escape(TemplateValues.ToText(v)),
     };

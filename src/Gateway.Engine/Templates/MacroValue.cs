@@ -8,6 +8,8 @@ internal sealed class MacroValue(
     IReadOnlyList<Statement> body,
     Scope definitionScope)
 {
+    private const int MaxCallDepth = 64;
+
     public object? Invoke(
         RenderContext context,
         List<object?> args,
@@ -20,9 +22,15 @@ internal sealed class MacroValue(
             throw new TemplateError(offset, $"macro '{name}' takes at most {parameters.Count} arguments ({args.Count} given)");
         }
 
+        if (context.CallDepth >= MaxCallDepth)
+        {
+            throw new TemplateError(offset, $"macro '{name}' nested more than {MaxCallDepth} calls deep");
+        }
+
         var callerScope = context.Scope;
         var scope = new Scope(definitionScope);
         context.Scope = scope;
+        context.CallDepth++;
         try
         {
             for (int i = 0; i < parameters.Count; i++)
@@ -53,6 +61,7 @@ internal sealed class MacroValue(
         }
         finally
         {
+            context.CallDepth--;
             context.Scope = callerScope;
         }
     }

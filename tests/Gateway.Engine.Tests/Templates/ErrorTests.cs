@@ -18,6 +18,7 @@ public sealed class ErrorTests
     [InlineData("{{ x ? 1 }}", "Unexpected character '?' (line 1, column 6)")]
     [InlineData("{% for x of items %}{% endfor %}", "Expected 'in' in for loop (line 1, column 10)")]
     [InlineData("{{ f(a=1, 2) }}", "Positional argument follows keyword argument (line 1, column 11)")]
+    [InlineData("{% raw %}never closed", "Unclosed 'raw' block: expected '{% endraw %}' (line 1, column 1)")]
     public void Parse_errors_name_the_position(string template, string expected)
     {
         var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template));
@@ -36,6 +37,7 @@ public sealed class ErrorTests
     [InlineData("{% set n = 1 %}{% set n.x = 2 %}", "Cannot assign attribute on non-namespace object 'n' (line 1, column 19)")]
     [InlineData("{{ range(1000001) | length }}", "range() is limited to 100000 items (line 1, column 9)")]
     [InlineData("{{ items['a'] }}", "indices must be integers, not str (line 1, column 9)")]
+    [InlineData("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}", "macro 'm' nested more than 64 calls deep (line 1, column 21)")]
     public void Render_errors_name_the_position(string template, string expected)
     {
         var parsed = ChatTemplate.Parse(template);
@@ -43,5 +45,15 @@ public sealed class ErrorTests
         var error = Assert.Throws<ChatTemplateException>(() => parsed.Render(Jinja.Messages, true, "", "", Jinja.Variables));
 
         Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void Pathologically_deep_nesting_is_a_parse_error_not_a_stack_overflow()
+    {
+        string template = "{{ " + new string('(', 5000) + "1" + new string(')', 5000) + " }}";
+
+        var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse(template));
+
+        Assert.StartsWith("Template nests deeper than 128 levels", error.Message);
     }
 }
