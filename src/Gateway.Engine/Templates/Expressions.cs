@@ -98,12 +98,22 @@ internal sealed class Arguments(IReadOnlyList<Expression> positional, IReadOnlyL
 {
     public static readonly Arguments None = new([], []);
 
+    // Most filter and method calls take no arguments; sharing empty lists keeps them allocation-free.
+    // Safe because callees only ever read their argument lists.
+    private static readonly List<object?> NoPositional = [];
+    private static readonly List<KeyValuePair<string, object?>> NoNamed = [];
+
     public IReadOnlyList<Expression> Positional { get; } = positional;
 
     public IReadOnlyList<(string Name, Expression Value)> Named { get; } = named;
 
     public List<object?> EvaluatePositional(RenderContext context)
     {
+        if (Positional.Count == 0)
+        {
+            return NoPositional;
+        }
+
         var values = new List<object?>(Positional.Count);
         foreach (var expression in Positional)
         {
@@ -115,6 +125,11 @@ internal sealed class Arguments(IReadOnlyList<Expression> positional, IReadOnlyL
 
     public List<KeyValuePair<string, object?>> EvaluateNamed(RenderContext context)
     {
+        if (Named.Count == 0)
+        {
+            return NoNamed;
+        }
+
         var values = new List<KeyValuePair<string, object?>>(Named.Count);
         foreach (var (name, expression) in Named)
         {

@@ -91,10 +91,11 @@ internal sealed class ForStatement(
             }
 
             var loop = new LoopContext(items);
+            var scope = new Scope(outer);
             for (int i = 0; i < items.Count; i++)
             {
-                // Each iteration gets a fresh frame: in Jinja a `set` in one pass is not visible in the next.
-                var scope = new Scope(outer);
+                // Each iteration starts from an empty frame: in Jinja a `set` in one pass is not visible in the next.
+                scope.Clear();
                 context.Scope = scope;
                 scope.Set("loop", loop);
                 loop.Index0 = i;
