@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gateway.Engine.Templates;
 
 /// <summary>A macro defined by <c>{% macro %}</c>; calling it renders its body and returns the text.</summary>
@@ -22,6 +24,7 @@ internal sealed class MacroValue(
             throw new TemplateError(offset, $"macro '{name}' takes at most {parameters.Count} arguments ({args.Count} given)");
         }
 
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (context.CallDepth >= MaxCallDepth)
         {
             throw new TemplateError(offset, $"macro '{name}' nested more than {MaxCallDepth} calls deep");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Gateway.Engine.Templates;
 
@@ -346,6 +347,7 @@ internal sealed class TemplateParser
     /// <summary>Bounds nesting so a pathological template fails with an error rather than overflowing the stack.</summary>
     private void EnterNesting()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (++_nesting > MaxNesting)
         {
             throw new TemplateError(Current.Offset, $"Template nests deeper than {MaxNesting} levels");

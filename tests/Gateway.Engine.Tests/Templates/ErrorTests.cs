@@ -37,6 +37,8 @@ public sealed class ErrorTests
     [InlineData("{% set n = 1 %}{% set n.x = 2 %}", "Cannot assign attribute on non-namespace object 'n' (line 1, column 19)")]
     [InlineData("{{ range(1000001) | length }}", "range() is limited to 100000 items (line 1, column 9)")]
     [InlineData("{{ items['a'] }}", "indices must be integers, not str (line 1, column 9)")]
+    [InlineData("{{ 4 is divisibleby 0 }}", "integer modulo by zero (line 1, column 9)")]
+    [InlineData("{{ 'ab' * 100000000 }}", "Repetition result would exceed 16777216 items (line 1, column 9)")]
     [InlineData("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}", "macro 'm' nested more than 64 calls deep (line 1, column 21)")]
     public void Render_errors_name_the_position(string template, string expected)
     {
