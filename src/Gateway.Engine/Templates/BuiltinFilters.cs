@@ -25,8 +25,8 @@ internal static class BuiltinFilters
         ["float"] = (_, v, a, k, _, _) => ToFloat(v, ArgumentReader.Get(a, k, 0, "default", 0.0)),
         ["abs"] = (_, v, _, _, o, _) => v switch
         {
-            long l => Math.Abs(l),
-            double d => Math.Abs(d),
+            long l => (object)Math.Abs(l),
+            double d => (object)Math.Abs(d),
             _ => throw new TemplateError(o, $"bad operand type for abs(): '{TemplateValues.TypeName(v)}'"),
         },
         ["round"] = Round,
@@ -55,6 +55,10 @@ internal static class BuiltinFilters
         ["select"] = (c, v, a, k, o, _) => Select(v, a, o, keep: true),
         ["reject"] = (c, v, a, k, o, _) => Select(v, a, o, keep: false),
         ["map"] = Map,
+        // Jinja's attr reads object attributes only, never dict keys, so on a dict it is always undefined.
+        ["attr"] = (_, v, a, k, o, _) => v is OrderedDictionary<string, object?>
+            ? Undefined.Instance
+            : ValueAccess.GetAttribute(v, ArgumentReader.GetString(a, k, 0, "name", string.Empty, o)),
         ["escape"] = (_, v, _, _, _, _) => Escape(TemplateValues.ToText(v)),
         ["e"] = (_, v, _, _, _, _) => Escape(TemplateValues.ToText(v)),
     };
@@ -138,7 +142,8 @@ internal static class BuiltinFilters
         double scaled = number * scale;
         double rounded = method switch
         {
-            "common" => Math.Round(scaled, MidpointRounding.AwayFromZero),
+            // Jinja's "common" is Python's round(), which rounds halves to even.
+            "common" => Math.Round(scaled, MidpointRounding.ToEven),
             "ceil" => Math.Ceiling(scaled),
             "floor" => Math.Floor(scaled),
             _ => throw new TemplateError(offset, "method must be 'common', 'ceil' or 'floor'"),

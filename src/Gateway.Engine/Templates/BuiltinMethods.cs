@@ -84,24 +84,11 @@ internal static class BuiltinMethods
         return items;
     }
 
+    /// <summary>Read-only list methods: transformers renders in an immutable sandbox, so templates cannot mutate lists.</summary>
     private static object? ListMethod(List<object?> list, string name, List<object?> args, int offset)
     {
         switch (name)
         {
-            case "append":
-                list.Add(ArgumentReader.Get(args, null, 0, "item", null));
-                return null;
-            case "pop":
-                if (list.Count == 0)
-                {
-                    throw new TemplateError(offset, "pop from empty list");
-                }
-
-                long index = args.Count > 0 && args[0] is long l ? l : -1;
-                int at = (int)(index < 0 ? index + list.Count : index);
-                object? item = list[at];
-                list.RemoveAt(at);
-                return item;
             case "index":
                 return (long)list.FindIndex(x => TemplateValues.AreEqual(x, ArgumentReader.Get(args, null, 0, "value", null)));
             default:

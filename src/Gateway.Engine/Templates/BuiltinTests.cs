@@ -21,13 +21,11 @@ internal static class BuiltinTests
         ["callable"] = (v, _, _) => v is TemplateCallable or MacroValue,
         ["odd"] = (v, _, o) => Integer(v, o) % 2 != 0,
         ["even"] = (v, _, o) => Integer(v, o) % 2 == 0,
-        ["divisibleby"] = (v, a, o) => Integer(v, o) % Integer(ArgumentReader.Get(a, null, 0, "num", 1L), o) == 0,
+        ["divisibleby"] = (v, a, o) => Integer(v, o) % NonZero(Integer(ArgumentReader.Get(a, null, 0, "num", 1L), o), o) == 0,
         ["equalto"] = Equal,
         ["eq"] = Equal,
-        ["=="] = Equal,
         ["sameas"] = (v, a, _) => TemplateValues.AreEqual(v, ArgumentReader.Get(a, null, 0, "other", null)) && v?.GetType() == ArgumentReader.Get(a, null, 0, "other", null)?.GetType(),
         ["ne"] = (v, a, o) => !Equal(v, a, o),
-        ["!="] = (v, a, o) => !Equal(v, a, o),
         ["lt"] = (v, a, o) => TemplateValues.Compare(v, ArgumentReader.Get(a, null, 0, "other", null), o) < 0,
         ["le"] = (v, a, o) => TemplateValues.Compare(v, ArgumentReader.Get(a, null, 0, "other", null), o) <= 0,
         ["gt"] = (v, a, o) => TemplateValues.Compare(v, ArgumentReader.Get(a, null, 0, "other", null), o) > 0,
@@ -41,6 +39,9 @@ internal static class BuiltinTests
 
     private static bool Equal(object? value, List<object?> args, int offset) =>
         TemplateValues.AreEqual(value, ArgumentReader.Get(args, null, 0, "other", null));
+
+    private static long NonZero(long value, int offset) =>
+        value != 0 ? value : throw new TemplateError(offset, "integer modulo by zero");
 
     private static long Integer(object? value, int offset) => value switch
     {

@@ -54,6 +54,10 @@ public sealed class ChatTemplate
         {
             throw ChatTemplateException.At(normalized, error.Offset, error.Message);
         }
+        catch (Exception error) when (IsInterpreterFault(error))
+        {
+            throw new ChatTemplateException($"Template could not be parsed: {error.Message}", error);
+        }
     }
 
     /// <summary>
@@ -99,9 +103,21 @@ public sealed class ChatTemplate
         {
             throw ChatTemplateException.At(_source, error.Offset, error.Message);
         }
+        catch (Exception error) when (IsInterpreterFault(error))
+        {
+            throw new ChatTemplateException($"Template could not be rendered: {error.Message}", error);
+        }
 
         return context.Output.ToString();
     }
+
+    /// <summary>
+    /// Failures that a hostile or unusual template can provoke inside the interpreter (overflowing arithmetic,
+    /// exhausting the stack). They surface as <see cref="ChatTemplateException"/> so callers handle one type.
+    /// </summary>
+    private static bool IsInterpreterFault(Exception error) =>
+        error is ArithmeticException or InsufficientExecutionStackException or ArgumentException or InvalidOperationException
+            or IndexOutOfRangeException or FormatException;
 
     private static int EstimateLength(IReadOnlyList<ChatMessage> messages)
     {

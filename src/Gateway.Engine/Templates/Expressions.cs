@@ -15,7 +15,7 @@ internal sealed class ConstantExpression(int offset, object? value) : Expression
     public override object? Evaluate(RenderContext context) => Value;
 }
 
-/// <summary>A list or tuple literal; built fresh on every evaluation because lists are mutable (<c>append</c>).</summary>
+/// <summary>A list or tuple literal (tuples are lists here: templates only read them).</summary>
 internal sealed class ListExpression(int offset, IReadOnlyList<Expression> items) : Expression(offset)
 {
     public IReadOnlyList<Expression> Items { get; } = items;
@@ -98,12 +98,22 @@ internal sealed class Arguments(IReadOnlyList<Expression> positional, IReadOnlyL
 {
     public static readonly Arguments None = new([], []);
 
+    // Most filter and method calls take no arguments; sharing empty lists keeps them allocation-free.
+    // Safe because callees only ever read their argument lists.
+    private static readonly List<object?> NoPositional = [];
+    private static readonly List<KeyValuePair<string, object?>> NoNamed = [];
+
     public IReadOnlyList<Expression> Positional { get; } = positional;
 
     public IReadOnlyList<(string Name, Expression Value)> Named { get; } = named;
 
     public List<object?> EvaluatePositional(RenderContext context)
     {
+        if (Positional.Count == 0)
+        {
+            return NoPositional;
+        }
+
         var values = new List<object?>(Positional.Count);
         foreach (var expression in Positional)
         {
@@ -115,6 +125,11 @@ internal sealed class Arguments(IReadOnlyList<Expression> positional, IReadOnlyL
 
     public List<KeyValuePair<string, object?>> EvaluateNamed(RenderContext context)
     {
+        if (Named.Count == 0)
+        {
+            return NoNamed;
+        }
+
         var values = new List<KeyValuePair<string, object?>>(Named.Count);
         foreach (var (name, expression) in Named)
         {
@@ -200,9 +215,10 @@ internal sealed class UnaryExpression(int offset, string op, Expression operand)
             "not" => !TemplateValues.IsTruthy(value),
             "-" => value switch
             {
-                long l => -l,
-                double d => -d,
-                bool b => b ? -1L : 0L,
+                // Arms are boxed individually: a switch mixing long and double would widen every result to double.
+                long l => (object)(-l),
+                double d => (object)(-d),
+                bool b => (object)(b ? -1L : 0L),
                 _ => throw new TemplateError(Offset, $"bad operand type for unary -: '{TemplateValues.TypeName(value)}'"),
             },
             _ => value is long or double ? value : throw new TemplateError(Offset, $"bad operand type for unary +: '{TemplateValues.TypeName(value)}'"),

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gateway.Engine.Templates;
 
 /// <summary>A macro defined by <c>{% macro %}</c>; calling it renders its body and returns the text.</summary>
@@ -8,6 +10,8 @@ internal sealed class MacroValue(
     IReadOnlyList<Statement> body,
     Scope definitionScope)
 {
+    private const int MaxCallDepth = 64;
+
     public object? Invoke(
         RenderContext context,
         List<object?> args,
@@ -20,9 +24,16 @@ internal sealed class MacroValue(
             throw new TemplateError(offset, $"macro '{name}' takes at most {parameters.Count} arguments ({args.Count} given)");
         }
 
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        if (context.CallDepth >= MaxCallDepth)
+        {
+            throw new TemplateError(offset, $"macro '{name}' nested more than {MaxCallDepth} calls deep");
+        }
+
         var callerScope = context.Scope;
         var scope = new Scope(definitionScope);
         context.Scope = scope;
+        context.CallDepth++;
         try
         {
             for (int i = 0; i < parameters.Count; i++)
@@ -53,6 +64,7 @@ internal sealed class MacroValue(
         }
         finally
         {
+            context.CallDepth--;
             context.Scope = callerScope;
         }
     }

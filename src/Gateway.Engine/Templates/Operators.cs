@@ -59,16 +59,17 @@ internal static class Operators
     {
         if (left is string s && right is long n)
         {
-            return Repeat(s, n);
+            return Repeat(s, n, offset);
         }
 
         if (left is long n2 && right is string s2)
         {
-            return Repeat(s2, n2);
+            return Repeat(s2, n2, offset);
         }
 
         if (left is List<object?> list && right is long count)
         {
+            CheckRepeatSize(list.Count, count, offset);
             var repeated = new List<object?>();
             for (long i = 0; i < count; i++)
             {
@@ -81,8 +82,12 @@ internal static class Operators
         return Arithmetic("*", left, right, offset);
     }
 
-    private static string Repeat(string s, long count)
+    /// <summary>The largest string or list a repetition may build: far beyond any prompt, far below exhausting memory.</summary>
+    private const long MaxRepeatedLength = 1 << 24;
+
+    private static string Repeat(string s, long count, int offset)
     {
+        CheckRepeatSize(s.Length, count, offset);
         var sb = new StringBuilder();
         for (long i = 0; i < count; i++)
         {
@@ -90,6 +95,14 @@ internal static class Operators
         }
 
         return sb.ToString();
+    }
+
+    private static void CheckRepeatSize(long itemLength, long count, int offset)
+    {
+        if (count > 0 && itemLength > 0 && count > MaxRepeatedLength / itemLength)
+        {
+            throw new TemplateError(offset, $"Repetition result would exceed {MaxRepeatedLength} items");
+        }
     }
 
     private static object? Arithmetic(string op, object? left, object? right, int offset)
@@ -115,7 +128,7 @@ internal static class Operators
                 case "%":
                     return b == 0 ? throw new TemplateError(offset, "integer modulo by zero") : a - (b * FloorDiv(a, b));
                 case "**":
-                    return b >= 0 ? (long)Math.Pow(a, b) : Math.Pow(a, b);
+                    return b >= 0 ? (object)(long)Math.Pow(a, b) : (object)Math.Pow(a, b);
             }
         }
 

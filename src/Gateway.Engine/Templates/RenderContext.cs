@@ -11,6 +11,9 @@ internal sealed class RenderContext(StringBuilder output, Scope scope, TimeProvi
 
     public TimeProvider TimeProvider { get; } = timeProvider;
 
+    /// <summary>How deeply macros are nested right now; bounded so a self-recursive macro fails instead of overflowing the stack.</summary>
+    public int CallDepth { get; set; }
+
     /// <summary>Runs <paramref name="body"/> into a fresh buffer and returns what it wrote (macros, block set, filter).</summary>
     public string Capture(IReadOnlyList<Statement> body)
     {

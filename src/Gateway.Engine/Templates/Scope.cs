@@ -24,5 +24,8 @@ internal sealed class Scope(Scope? parent)
         return false;
     }
 
+    /// <summary>Forgets this frame's own variables, so a loop can reuse one frame as a fresh one per iteration.</summary>
+    public void Clear() => _variables?.Clear();
+
     public void Set(string name, object? value) => (_variables ??= new Dictionary<string, object?>(StringComparer.Ordinal))[name] = value;
 }

@@ -77,24 +77,27 @@ internal sealed class ForStatement(
     {
         var items = TemplateValues.ToList(iterable.Evaluate(context), iterable.Offset);
         var outer = context.Scope;
-        var scope = new Scope(outer);
-        context.Scope = scope;
         try
         {
             if (filter is not null)
             {
-                items = FilterItems(items, context, scope);
+                items = FilterItems(items, context, outer);
             }
 
             if (items.Count == 0)
             {
+                context.Scope = new Scope(outer);
                 return elseBody is null ? Flow.Normal : ExecuteAll(elseBody, context);
             }
 
             var loop = new LoopContext(items);
-            scope.Set("loop", loop);
+            var scope = new Scope(outer);
             for (int i = 0; i < items.Count; i++)
             {
+                // Each iteration starts from an empty frame: in Jinja a `set` in one pass is not visible in the next.
+                scope.Clear();
+                context.Scope = scope;
+                scope.Set("loop", loop);
                 loop.Index0 = i;
                 Bind(scope, items[i]);
                 if (ExecuteAll(body, context) == Flow.Break)
@@ -112,8 +115,10 @@ internal sealed class ForStatement(
     }
 
     /// <summary><c>for x in xs if cond</c> filters before the loop starts, so <c>loop.length</c> counts only kept items.</summary>
-    private List<object?> FilterItems(List<object?> items, RenderContext context, Scope scope)
+    private List<object?> FilterItems(List<object?> items, RenderContext context, Scope outer)
     {
+        var scope = new Scope(outer);
+        context.Scope = scope;
         var kept = new List<object?>(items.Count);
         foreach (var item in items)
         {
@@ -124,6 +129,7 @@ internal sealed class ForStatement(
             }
         }
 
+        context.Scope = outer;
         return kept;
     }
 

@@ -171,11 +171,58 @@ internal sealed class TemplateLexer
                 _tokens.Add(new Token(isBlock ? TokenKind.BlockEnd : TokenKind.VariableEnd, string.Empty, pos));
                 _stripLeadingWhitespace = endModifier == '-';
                 _trimLeadingNewline = isBlock && endModifier == '\0';
+                if (isBlock && _tokens.Count >= 3 && _tokens[^2].IsName("raw") && _tokens[^3].Kind == TokenKind.BlockBegin)
+                {
+                    _tokens.RemoveRange(_tokens.Count - 3, 3);
+                    return LexRawBody(afterEnd, tagStart);
+                }
+
                 return afterEnd;
             }
 
             pos = LexInnerToken(pos, ref depth);
         }
+    }
+
+    /// <summary>Emits everything up to <c>{% endraw %}</c> as text, untouched apart from whitespace control.</summary>
+    private int LexRawBody(int start, int rawTagStart)
+    {
+        for (int candidate = _source.IndexOf("{%", start, StringComparison.Ordinal);
+             candidate >= 0;
+             candidate = _source.IndexOf("{%", candidate + 2, StringComparison.Ordinal))
+        {
+            int p = candidate + 2;
+            if (p < _source.Length && _source[p] is '-' or '+')
+            {
+                p++;
+            }
+
+            while (p < _source.Length && char.IsWhiteSpace(_source[p]))
+            {
+                p++;
+            }
+
+            if (string.CompareOrdinal(_source, p, "endraw", 0, 6) != 0)
+            {
+                continue;
+            }
+
+            p += 6;
+            while (p < _source.Length && char.IsWhiteSpace(_source[p]))
+            {
+                p++;
+            }
+
+            if (p < _source.Length && TryMatchTagEnd(p, '%', out int afterEnd, out char endModifier))
+            {
+                EmitText(start, candidate);
+                _stripLeadingWhitespace = endModifier == '-';
+                _trimLeadingNewline = endModifier == '\0';
+                return afterEnd;
+            }
+        }
+
+        throw new TemplateError(rawTagStart, "Unclosed 'raw' block: expected '{% endraw %}'");
     }
 
     private bool TryMatchTagEnd(int pos, char closer, out int afterEnd, out char modifier)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Gateway.Engine.Templates;
 
@@ -13,7 +14,10 @@ internal sealed class TemplateParser
 
     private readonly List<Token> _tokens;
     private int _position;
+    private const int MaxNesting = 128;
+
     private int _loopDepth;
+    private int _nesting;
 
     private TemplateParser(List<Token> tokens) => _tokens = tokens;
 
@@ -80,6 +84,19 @@ internal sealed class TemplateParser
     }
 
     private void ParseStatement(List<Statement> body)
+    {
+        EnterNesting();
+        try
+        {
+            ParseStatementCore(body);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private void ParseStatementCore(List<Statement> body)
     {
         var keyword = Advance();
         switch (keyword.Value)
@@ -315,6 +332,29 @@ internal sealed class TemplateParser
     }
 
     private Expression ParseExpression(bool withConditional = true)
+    {
+        EnterNesting();
+        try
+        {
+            return ParseConditional(withConditional);
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    /// <summary>Bounds nesting so a pathological template fails with an error rather than overflowing the stack.</summary>
+    private void EnterNesting()
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        if (++_nesting > MaxNesting)
+        {
+            throw new TemplateError(Current.Offset, $"Template nests deeper than {MaxNesting} levels");
+        }
+    }
+
+    private Expression ParseConditional(bool withConditional)
     {
         var expression = ParseOr();
         if (!withConditional)
@@ -717,7 +757,7 @@ internal sealed class TemplateParser
             negated = true;
         }
 
-        var name = Current.Kind == TokenKind.Operator && Current.Value is "==" or "!=" ? Advance() : ExpectName("test name");
+        var name = ExpectName("test name");
         if (!BuiltinTests.TryGet(name.Value, out var test))
         {
             throw new TemplateError(name.Offset, $"Unknown test '{name.Value}'");
