@@ -1,3 +1,4 @@
+using Gateway.Api.Errors;
 using Gateway.Engine.Templates;
 using Gateway.Serving;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,15 @@ public sealed partial class ChatPromptBuilder
         var tokenizer = _service.Tokenizer;
         var bos = tokenizer.BosId >= 0 ? tokenizer.TokenText(tokenizer.BosId) : string.Empty;
         var eos = tokenizer.EosId >= 0 ? tokenizer.TokenText(tokenizer.EosId) : string.Empty;
-        return _template.Value.Render(messages, addGenerationPrompt: true, bos, eos);
+        try
+        {
+            return _template.Value.Render(messages, addGenerationPrompt: true, bos, eos);
+        }
+        catch (ChatTemplateException ex) when (ex.IsRaisedByTemplate)
+        {
+            // The model's own template rejected the conversation (e.g. roles that do not alternate): a client error.
+            throw new OpenAiRequestException(400, ex.Message, OpenAiErrorTypes.InvalidRequest, "messages", "invalid_messages");
+        }
     }
 
     public int[] Build(IReadOnlyList<ChatMessage> messages)
