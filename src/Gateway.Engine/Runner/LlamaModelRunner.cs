@@ -109,6 +109,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     public LlamaHyperparameters Hyperparameters => _hp;
 
+    /// <summary>Attach to measure where forward time goes; null (the default) measures nothing.</summary>
+    public ForwardProfile? Profile { get; set; }
+
     /// <summary>Bytes of weights one forward pass reads (each matrix once; what bounds batch-1 decode speed).</summary>
     public long WeightBytesPerForward
     {
@@ -131,13 +134,17 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var dim = _hp.EmbeddingLength;
         Embed(chunks);
 
+        var profile = Profile;
+        var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         for (var layer = 0; layer < _hp.BlockCount; layer++)
         {
             var w = _weights.Layers[layer];
             NormalizeRows(_residual, w.AttentionNorm, _normed, tokens);
+            Lap(profile, ref mark, Phase.Other);
             MatMul.Multiply(w.Query, _normed, _query.AsSpan(0, tokens * _hp.QueryDim), _pool);
             MatMul.Multiply(w.Key, _normed, _key.AsSpan(0, tokens * _hp.KvDim), _pool);
             MatMul.Multiply(w.Value, _normed, _value.AsSpan(0, tokens * _hp.KvDim), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
             AddBias(_query, w.QueryBias, tokens);
             AddBias(_key, w.KeyBias, tokens);
             AddBias(_value, w.ValueBias, tokens);
@@ -146,14 +153,18 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             var work = new AttentionWork(this, layer, tokens);
             _pool.Run(ref work);
             _attention.SetCount(tokens);
+            Lap(profile, ref mark, Phase.Attention);
 
             MatMul.Multiply(w.Output, _attention, _projection.AsSpan(0, tokens * dim), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
             TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
 
             NormalizeRows(_residual, w.FeedForwardNorm, _normed, tokens);
+            Lap(profile, ref mark, Phase.Other);
             var ffn = _hp.FeedForwardLength;
             MatMul.Multiply(w.Gate, _normed, _gate.AsSpan(0, tokens * ffn), _pool);
             MatMul.Multiply(w.Up, _normed, _up.AsSpan(0, tokens * ffn), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
             for (var t = 0; t < tokens; t++)
             {
                 var gate = _gate.AsSpan(t * ffn, ffn);
@@ -162,11 +173,15 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             }
 
             _hidden.SetCount(tokens);
+            Lap(profile, ref mark, Phase.Other);
             MatMul.Multiply(w.Down, _hidden, _projection.AsSpan(0, tokens * dim), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
             TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
         }
 
+        Lap(profile, ref mark, Phase.Other);
         ComputeLogits(chunks, logits);
+        Lap(profile, ref mark, Phase.MatMul);
     }
 
     public void Dispose()
@@ -379,6 +394,24 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         MatMul.Multiply(_weights.Output, _finalNormed, logits[..(wanted * _hp.VocabSize)], _pool);
     }
 
+    private static void Lap(ForwardProfile? profile, ref long mark, Phase phase)
+    {
+        if (profile is null)
+        {
+            return;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var elapsed = now - mark;
+        mark = now;
+        switch (phase)
+        {
+            case Phase.MatMul: profile.AddMatMul(elapsed); break;
+            case Phase.Attention: profile.AddAttention(elapsed); break;
+            default: profile.AddOther(elapsed); break;
+        }
+    }
+
     private static long MatrixBytes(in WeightMatrix m) => GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
 
     private static string DescribeWeightTypes(GgufFile file) =>
@@ -386,6 +419,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             .GroupBy(t => t.Type)
             .OrderByDescending(g => g.Sum(t => t.ByteSize))
             .Select(g => $"{GgmlTypeTraits.Name(g.Key)} x{g.Count()}"));
+
+    private enum Phase
+    {
+        MatMul,
+        Attention,
+        Other,
+    }
 
     private readonly struct AttentionWork(LlamaModelRunner runner, int layer, int tokens) : IComputeWork
     {
