@@ -48,6 +48,9 @@ public sealed class GatewayServer : IAsyncDisposable
             ["Serving:MaxBatchTokens"] = "256",
             ["Api:MaxRequestBodyBytes"] = "65536",
             ["Api:MaxTokensCap"] = "400",
+            // Tests share two cores with other test assemblies: latency-based shedding would make them flaky. The
+            // serving tests cover SLO admission itself.
+            ["Admission:Enabled"] = "false",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {
