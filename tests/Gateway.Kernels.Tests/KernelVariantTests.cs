@@ -49,6 +49,7 @@ public class KernelVariantTests
     [InlineData("scalar", KernelVariant.Scalar)]
     [InlineData(" AVX2 ", KernelVariant.Avx2)]
     [InlineData("avx512", KernelVariant.Avx512)]
+    [InlineData("AvxVnni", KernelVariant.AvxVnni)]
     public void Environment_names_select_a_variant_the_cpu_supports(string name, KernelVariant variant)
     {
         var chosen = Kernels.Choose(name);

@@ -26,6 +26,10 @@ internal sealed unsafe class KernelTable
                 Q4_0 = &DotQ4_0Q8.Avx512; Q4_1 = &DotQ4_1Q8.Avx512; Q8_0 = &DotQ8_0Q8.Avx512; Q4_K = &DotQ4_KQ8.Avx512; Q6_K = &DotQ6_KQ8.Avx512;
                 F32 = &DotFloat.F32Avx512; F16 = &DotFloat.F16Avx512; BF16 = &DotFloat.BF16Avx512;
                 break;
+            case KernelVariant.AvxVnni:
+                Q4_0 = &DotVnni.Q4_0; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotVnni.Q8_0; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
+                F32 = &DotFloat.F32Avx2; F16 = &DotFloat.F16Avx2; BF16 = &DotFloat.BF16Avx2;
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(variant));
         }
@@ -36,6 +40,8 @@ internal sealed unsafe class KernelTable
     public static KernelTable Avx2Table { get; } = new(KernelVariant.Avx2);
 
     public static KernelTable Avx512Table { get; } = new(KernelVariant.Avx512);
+
+    public static KernelTable AvxVnniTable { get; } = new(KernelVariant.AvxVnni);
 
     public KernelVariant Variant { get; }
 
@@ -53,6 +59,7 @@ internal sealed unsafe class KernelTable
         KernelVariant.Scalar => true,
         KernelVariant.Avx2 => System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported,
         KernelVariant.Avx512 => Avx512F.IsSupported && Avx512BW.IsSupported && Fma.IsSupported,
+        KernelVariant.AvxVnni => System.Runtime.Intrinsics.X86.Avx2.IsSupported && Fma.IsSupported && System.Runtime.Intrinsics.X86.AvxVnni.IsSupported,
         _ => false,
     };
 
@@ -61,6 +68,7 @@ internal sealed unsafe class KernelTable
         KernelVariant.Scalar => Scalar,
         KernelVariant.Avx2 => Avx2Table,
         KernelVariant.Avx512 => Avx512Table,
+        KernelVariant.AvxVnni => AvxVnniTable,
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };
 
