@@ -113,6 +113,49 @@ public unsafe class DotKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q4_0, 32)]
+    [InlineData(GgmlType.Q4_0, 544)]
+    [InlineData(GgmlType.Q8_0, 96)]
+    [InlineData(GgmlType.Q8_0, 1536)]
+    public void Four_row_kernels_match_the_scalar_oracle_row_by_row(GgmlType type, int cols)
+    {
+        var weights = TestData.Quantize(type, TestData.Floats(cols, seed: cols + 3, scale: 0.2f));
+        using var x = new Activations(4, cols);
+        for (int i = 0; i < 4; i++) TestData.Floats(cols, seed: 100 * i + cols, scale: 2f).CopyTo(x.Row(i));
+        x.EnsureQuantized();
+        var rows = stackalloc QuantizedRow[4];
+        for (int i = 0; i < 4; i++) rows[i] = x.Quantized(i);
+
+        int checkedVariants = 0;
+        var results = stackalloc float[4];
+        foreach (var variant in SupportedSimdVariants())
+        {
+            var batch = KernelTable.For(variant).Batch4(type);
+            if (batch == null) continue;
+            fixed (byte* w = weights)
+            {
+                batch(w, rows, x.BlocksPerRow, results);
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                float expected;
+                fixed (byte* w = weights)
+                {
+                    expected = KernelTable.Scalar.Quantized(type)(w, rows[i].Quants, rows[i].Scales, rows[i].Sums, rows[i].ScaledSums, x.BlocksPerRow);
+                }
+
+                double magnitude = AbsoluteDot(type, weights, x, i);
+                Assert.True(Math.Abs(results[i] - expected) <= 1e-5 * magnitude + 1e-6, $"{type} {variant} row {i}: {results[i]} vs {expected}");
+            }
+
+            checkedVariants++;
+        }
+
+        Assert.Equal(SupportedSimdVariants().Count(), checkedVariants);
+    }
+
     internal static IEnumerable<KernelVariant> SupportedSimdVariants() =>
         new[] { KernelVariant.Avx2, KernelVariant.AvxVnni, KernelVariant.Avx512 }.Where(Kernels.IsSupported);
 
@@ -126,10 +169,10 @@ public unsafe class DotKernelTests
     }
 
     /// <summary>sum |w_i * x_i| over the decoded values: the scale float rounding errors are relative to.</summary>
-    private static double AbsoluteDot(GgmlType type, byte[] weights, Activations x)
+    private static double AbsoluteDot(GgmlType type, byte[] weights, Activations x, int row = 0)
     {
         var w = TestData.Dequantize(type, weights, x.Cols);
-        var q = x.Quantized(0);
+        var q = x.Quantized(row);
         double sum = 0;
         for (int i = 0; i < x.Cols; i++)
         {
