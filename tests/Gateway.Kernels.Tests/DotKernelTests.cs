@@ -157,7 +157,7 @@ public unsafe class DotKernelTests
     }
 
     internal static IEnumerable<KernelVariant> SupportedSimdVariants() =>
-        new[] { KernelVariant.Avx2, KernelVariant.AvxVnni, KernelVariant.Avx512 }.Where(Kernels.IsSupported);
+        new[] { KernelVariant.Avx2, KernelVariant.AvxVnni, KernelVariant.Avx512 }.Where(KernelDispatch.IsSupported);
 
     private static float Dot(KernelTable table, GgmlType type, byte[] weights, Activations x)
     {

@@ -20,17 +20,17 @@ public class KernelVariantTests
         using var weights = new TestMatrix(type, rows, cols, seed: cols);
         using var x = MatMulTests.RandomActivations(batch, cols, seed: 9);
         using var pool = new ComputePool(2);
-        var original = Kernels.Current;
+        var original = KernelDispatch.Current;
         try
         {
-            Kernels.Use(KernelVariant.Scalar);
+            KernelDispatch.Use(KernelVariant.Scalar);
             var expected = new float[batch * rows];
             MatMul.Multiply(weights.Matrix, x, expected, pool);
-            Assert.Equal(KernelVariant.Scalar, Kernels.Current);
+            Assert.Equal(KernelVariant.Scalar, KernelDispatch.Current);
 
             foreach (var variant in DotKernelTests.SupportedSimdVariants())
             {
-                Kernels.Use(variant);
+                KernelDispatch.Use(variant);
                 var y = new float[batch * rows];
                 MatMul.Multiply(weights.Matrix, x, y, pool);
                 for (int k = 0; k < y.Length; k++)
@@ -41,7 +41,7 @@ public class KernelVariantTests
         }
         finally
         {
-            Kernels.Use(original);
+            KernelDispatch.Use(original);
         }
     }
 
@@ -52,14 +52,14 @@ public class KernelVariantTests
     [InlineData("AvxVnni", KernelVariant.AvxVnni)]
     public void Environment_names_select_a_variant_the_cpu_supports(string name, KernelVariant variant)
     {
-        var chosen = Kernels.Choose(name);
-        Assert.Equal(Kernels.IsSupported(variant) ? variant : Kernels.Best, chosen);
+        var chosen = KernelDispatch.Choose(name);
+        Assert.Equal(KernelDispatch.IsSupported(variant) ? variant : KernelDispatch.Best, chosen);
     }
 
     [Fact]
     public void Unknown_or_missing_names_select_the_best_variant()
     {
-        Assert.Equal(Kernels.Best, Kernels.Choose(null));
-        Assert.Equal(Kernels.Best, Kernels.Choose("neon"));
+        Assert.Equal(KernelDispatch.Best, KernelDispatch.Choose(null));
+        Assert.Equal(KernelDispatch.Best, KernelDispatch.Choose("neon"));
     }
 }

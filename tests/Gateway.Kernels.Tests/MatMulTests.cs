@@ -20,7 +20,7 @@ public unsafe class MatMulTests
         var single = new float[batch * rows];
         fixed (float* y = single)
         {
-            MatMul.MultiplyRange(weights.Matrix, EnsureForm(type, x), y, 0, rows, Kernels.Table);
+            MatMul.MultiplyRange(weights.Matrix, EnsureForm(type, x), y, 0, rows, KernelDispatch.Table);
         }
 
         foreach (int threads in new[] { 1, 2, 3 })

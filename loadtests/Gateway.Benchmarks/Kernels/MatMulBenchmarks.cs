@@ -28,18 +28,18 @@ public unsafe class MatMulBenchmarks
     [Params(1, 16)]
     public int Batch { get; set; }
 
-    [Params(KernelVariant.Scalar, KernelVariant.Avx2, KernelVariant.Avx512)]
+    [Params(KernelVariant.Scalar, KernelVariant.Avx2, KernelVariant.AvxVnni, KernelVariant.Avx512)]
     public KernelVariant Variant { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        if (!Gateway.Kernels.Kernels.IsSupported(Variant))
+        if (!KernelDispatch.IsSupported(Variant))
         {
             throw new PlatformNotSupportedException($"{Variant} kernels need CPU support this machine lacks.");
         }
 
-        Gateway.Kernels.Kernels.Use(Variant);
+        KernelDispatch.Use(Variant);
         var dims = Shape.Split('x');
         int rows = int.Parse(dims[0], System.Globalization.CultureInfo.InvariantCulture);
         int cols = int.Parse(dims[1], System.Globalization.CultureInfo.InvariantCulture);

@@ -49,7 +49,7 @@ public static unsafe class MatMul
 
         fixed (float* output = y)
         {
-            MultiplyRange(w, x, output, rowStart, rowEnd, Kernels.Table);
+            MultiplyRange(w, x, output, rowStart, rowEnd, KernelDispatch.Table);
         }
     }
 
@@ -116,7 +116,7 @@ public static unsafe class MatMul
 
     private readonly struct MultiplyWork(WeightMatrix w, Activations x, float* y) : IComputeWork
     {
-        private readonly KernelTable _kernels = Kernels.Table;
+        private readonly KernelTable _kernels = KernelDispatch.Table;
 
         public void Execute(int threadIndex, int threadCount)
         {

@@ -4,7 +4,7 @@ namespace Gateway.Kernels;
 /// Chooses the kernel variant once: the best the CPU supports, or the one named by the GATEWAY_KERNELS environment
 /// variable (scalar|avx2|avxvnni|avx512; a variant the CPU lacks falls back to the best supported one).
 /// </summary>
-public static class Kernels
+public static class KernelDispatch
 {
     public const string VariantEnvironmentVariable = "GATEWAY_KERNELS";
 
