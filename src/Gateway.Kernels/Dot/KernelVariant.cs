@@ -11,4 +11,7 @@ public enum KernelVariant
 
     /// <summary>AVX-512 F/BW, 512-bit.</summary>
     Avx512,
+
+    /// <summary>AVX2 + FMA with AVX-VNNI (VPDPBUSD, 256-bit) for Q4_0 and Q8_0; the other formats use the AVX2 kernels.</summary>
+    AvxVnni,
 }

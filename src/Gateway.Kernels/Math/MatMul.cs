@@ -10,6 +10,9 @@ public static unsafe class MatMul
     /// <summary>Weight rows per unit of work handed to a thread, so neighbouring threads do not share output cache lines.</summary>
     private const int RowGranule = 16;
 
+    /// <summary>Activation rows a batched kernel takes per weight row.</summary>
+    private const int BatchGroup = 4;
+
     /// <summary>Splits the weight rows across the pool's threads; each thread reads its rows once for all activation rows.</summary>
     public static void Multiply(in WeightMatrix w, Activations x, Span<float> y, ComputePool pool)
     {
@@ -46,7 +49,7 @@ public static unsafe class MatMul
 
         fixed (float* output = y)
         {
-            MultiplyRange(w, x, output, rowStart, rowEnd, Kernels.Table);
+            MultiplyRange(w, x, output, rowStart, rowEnd, KernelDispatch.Table);
         }
     }
 
@@ -71,11 +74,25 @@ public static unsafe class MatMul
         }
 
         var quantDot = kernels.Quantized(w.Type);
+        var batchDot = kernels.Batch4(w.Type);
         int blocks = x.BlocksPerRow;
+        QuantizedRow* group = stackalloc QuantizedRow[BatchGroup];
+        float* results = stackalloc float[BatchGroup];
         for (int r = rowStart; r < rowEnd; r++)
         {
             byte* row = w.Data + (nint)r * rowBytes;
-            for (int i = 0; i < count; i++)
+            int i = 0;
+            if (batchDot != null)
+            {
+                for (; i + BatchGroup <= count; i += BatchGroup)
+                {
+                    for (int k = 0; k < BatchGroup; k++) group[k] = x.Quantized(i + k);
+                    batchDot(row, group, blocks, results);
+                    for (int k = 0; k < BatchGroup; k++) y[(nint)(i + k) * rows + r] = results[k];
+                }
+            }
+
+            for (; i < count; i++)
             {
                 y[(nint)i * rows + r] = quantDot(row, x.QuantRow(i), x.ScaleRow(i), x.SumRow(i), x.ScaledSumRow(i), blocks);
             }
@@ -99,7 +116,7 @@ public static unsafe class MatMul
 
     private readonly struct MultiplyWork(WeightMatrix w, Activations x, float* y) : IComputeWork
     {
-        private readonly KernelTable _kernels = Kernels.Table;
+        private readonly KernelTable _kernels = KernelDispatch.Table;
 
         public void Execute(int threadIndex, int threadCount)
         {

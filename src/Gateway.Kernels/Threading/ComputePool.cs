@@ -199,12 +199,14 @@ public sealed class ComputePool : IDisposable
         private int WaitForNewGeneration(int seen)
         {
             long deadline = Stopwatch.GetTimestamp() + _pool._spinTicks;
+            var spinner = default(SpinWait);
             int generation;
             while ((generation = Volatile.Read(ref _pool._generation)) == seen)
             {
                 if (Stopwatch.GetTimestamp() < deadline)
                 {
-                    Thread.SpinWait(20);
+                    // SpinWait yields the core after a few spins, so an oversubscribed machine still runs the caller.
+                    spinner.SpinOnce(sleep1Threshold: -1);
                     continue;
                 }
 
@@ -223,6 +225,7 @@ public sealed class ComputePool : IDisposable
 
                 _wake.Wait();
                 deadline = Stopwatch.GetTimestamp() + _pool._spinTicks;
+                spinner.Reset();
             }
 
             return generation;

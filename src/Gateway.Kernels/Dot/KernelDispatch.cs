@@ -2,9 +2,9 @@ namespace Gateway.Kernels;
 
 /// <summary>
 /// Chooses the kernel variant once: the best the CPU supports, or the one named by the GATEWAY_KERNELS environment
-/// variable (scalar|avx2|avx512; a variant the CPU lacks falls back to the best supported one).
+/// variable (scalar|avx2|avxvnni|avx512; a variant the CPU lacks falls back to the best supported one).
 /// </summary>
-public static class Kernels
+public static class KernelDispatch
 {
     public const string VariantEnvironmentVariable = "GATEWAY_KERNELS";
 
@@ -41,6 +41,7 @@ public static class Kernels
             "scalar" => KernelVariant.Scalar,
             "avx2" => KernelVariant.Avx2,
             "avx512" => KernelVariant.Avx512,
+            "avxvnni" => KernelVariant.AvxVnni,
             _ => null,
         };
         return named is { } v && KernelTable.IsSupportedByHardware(v) ? v : Best;
