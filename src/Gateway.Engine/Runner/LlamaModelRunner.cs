@@ -15,6 +15,9 @@ namespace Gateway.Engine.Runner;
 /// </summary>
 public sealed unsafe class LlamaModelRunner : IModelRunner
 {
+    /// <summary>Tokens per attention work item: large enough to amortize gathering the keys, small enough to balance threads.</summary>
+    private const int AttentionTokensPerSpan = 32;
+
     private readonly GgufFile _file;
     private readonly LlamaHyperparameters _hp;
     private readonly LlamaWeights _weights;
@@ -37,6 +40,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly Activations _hidden;
     private readonly Activations _finalNormed;
     private readonly float[][] _scores;
+    private readonly float[][] _keyScratch;
+    private readonly float[][] _valueScratch;
+    private readonly List<AttentionSpan> _attentionSpans = [];
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -78,9 +84,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _hidden = new Activations(t, _hp.FeedForwardLength);
         _finalNormed = new Activations(t, _hp.EmbeddingLength);
         _scores = new float[_pool.Threads][];
+        _keyScratch = new float[_pool.Threads][];
+        _valueScratch = new float[_pool.Threads][];
         for (var i = 0; i < _scores.Length; i++)
         {
             _scores[i] = new float[context];
+            _keyScratch[i] = new float[context * _hp.HeadDim];
+            _valueScratch[i] = new float[context * _hp.HeadDim];
         }
 
         _tokenPosition = new int[t];
@@ -141,17 +151,25 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             var w = _weights.Layers[layer];
             NormalizeRows(_residual, w.AttentionNorm, _normed, tokens);
             Lap(profile, ref mark, Phase.Other);
-            MatMul.Multiply(w.Query, _normed, _query.AsSpan(0, tokens * _hp.QueryDim), _pool);
-            MatMul.Multiply(w.Key, _normed, _key.AsSpan(0, tokens * _hp.KvDim), _pool);
-            MatMul.Multiply(w.Value, _normed, _value.AsSpan(0, tokens * _hp.KvDim), _pool);
+            var qkv = new FusedMatMulWork(_normed, w.Query, _query, w.Key, _key, w.Value, _value);
+            _pool.Run(ref qkv);
             Lap(profile, ref mark, Phase.MatMul);
             AddBias(_query, w.QueryBias, tokens);
             AddBias(_key, w.KeyBias, tokens);
             AddBias(_value, w.ValueBias, tokens);
             RotateAndStore(layer, tokens);
 
-            var work = new AttentionWork(this, layer, tokens);
-            _pool.Run(ref work);
+            if (IsSmallAttention(tokens))
+            {
+                // A few short decode sequences: waking the workers would cost more than the work itself.
+                Attend(layer, 0, 1);
+            }
+            else
+            {
+                var work = new AttentionWork(this, layer);
+                _pool.Run(ref work);
+            }
+
             _attention.SetCount(tokens);
             Lap(profile, ref mark, Phase.Attention);
 
@@ -162,8 +180,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             NormalizeRows(_residual, w.FeedForwardNorm, _normed, tokens);
             Lap(profile, ref mark, Phase.Other);
             var ffn = _hp.FeedForwardLength;
-            MatMul.Multiply(w.Gate, _normed, _gate.AsSpan(0, tokens * ffn), _pool);
-            MatMul.Multiply(w.Up, _normed, _up.AsSpan(0, tokens * ffn), _pool);
+            var gateUp = new FusedMatMulWork(_normed, w.Gate, _gate, w.Up, _up);
+            _pool.Run(ref gateUp);
             Lap(profile, ref mark, Phase.MatMul);
             for (var t = 0; t < tokens; t++)
             {
@@ -203,6 +221,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     {
         var tokens = 0;
         var wanted = 0;
+        _attentionSpans.Clear();
         for (var c = 0; c < chunks.Length; c++)
         {
             var chunk = chunks[c];
@@ -237,6 +256,11 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             }
 
             _chunkTables[c] = chunk.BlockTable;
+            for (var first = 0; first < n; first += AttentionTokensPerSpan)
+            {
+                _attentionSpans.Add(new AttentionSpan(c, tokens + first, Math.Min(AttentionTokensPerSpan, n - first)));
+            }
+
             var ids = chunk.Tokens.Span;
             for (var i = 0; i < n; i++)
             {
@@ -327,47 +351,78 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
     }
 
-    /// <summary>Causal attention for the (token, head) pairs this thread owns; pairs are dealt round-robin for balance.</summary>
-    private void Attend(int layer, int tokens, int threadIndex, int threadCount)
+    /// <summary>
+    /// Causal attention for the (span, KV head) items this thread owns, dealt round-robin. A span is up to
+    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk: their keys and values are gathered from the
+    /// paged cache into contiguous floats once (converting F16 once, not once per query head and token), then every
+    /// query head of the KV group attends over them with vectorized dot products.
+    /// </summary>
+    private void Attend(int layer, int threadIndex, int threadCount)
     {
         var hd = _hp.HeadDim;
         var group = _hp.HeadCount / _hp.KvHeadCount;
         var scores = _scores[threadIndex];
-        var pairs = tokens * _hp.HeadCount;
-        for (var pair = threadIndex; pair < pairs; pair += threadCount)
+        var keys = _keyScratch[threadIndex];
+        var values = _valueScratch[threadIndex];
+        var items = _attentionSpans.Count * _hp.KvHeadCount;
+        var elementBytes = PagedKvStorage.ElementBytes(_kv.Type);
+        for (var item = threadIndex; item < items; item += threadCount)
         {
-            var t = pair / _hp.HeadCount;
-            var h = pair % _hp.HeadCount;
-            var kvOffset = h / group * hd;
-            var pos = _tokenPosition[t];
-            var table = _chunkTables[_tokenChunk[t]].Span;
-            var q = _query.AsSpan((t * _hp.QueryDim) + (h * hd), hd);
-            var output = _attention.Row(t).Slice(h * hd, hd);
-            var length = pos + 1;
-            var s = scores.AsSpan(0, length);
+            var span = _attentionSpans[item / _hp.KvHeadCount];
+            var kvHead = item % _hp.KvHeadCount;
+            var table = _chunkTables[span.Chunk].Span;
+            var length = _tokenPosition[span.FirstToken + span.TokenCount - 1] + 1;
             for (var p = 0; p < length; p++)
             {
-                var k = _kv.KeySlot(layer, table[p / _kv.BlockSize], p % _kv.BlockSize) + (kvOffset * PagedKvStorage.ElementBytes(_kv.Type));
-                s[p] = (_kv.Type == KvCacheType.F16
-                    ? VectorOps.Dot(q, new ReadOnlySpan<Half>(k, hd))
-                    : TensorPrimitives.Dot(q, new ReadOnlySpan<float>(k, hd))) * _attentionScale;
-            }
-
-            VectorOps.Softmax(s);
-            output.Clear();
-            for (var p = 0; p < length; p++)
-            {
-                var v = _kv.ValueSlot(layer, table[p / _kv.BlockSize], p % _kv.BlockSize) + (kvOffset * PagedKvStorage.ElementBytes(_kv.Type));
+                var block = table[p / _kv.BlockSize];
+                var slot = p % _kv.BlockSize;
+                var k = _kv.KeySlot(layer, block, slot) + (kvHead * hd * elementBytes);
+                var v = _kv.ValueSlot(layer, block, slot) + (kvHead * hd * elementBytes);
                 if (_kv.Type == KvCacheType.F16)
                 {
-                    VectorOps.AddScaled(output, new ReadOnlySpan<Half>(v, hd), s[p]);
+                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(k, hd), keys.AsSpan(p * hd, hd));
+                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(v, hd), values.AsSpan(p * hd, hd));
                 }
                 else
                 {
-                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(v, hd), s[p], output, output);
+                    new ReadOnlySpan<float>(k, hd).CopyTo(keys.AsSpan(p * hd, hd));
+                    new ReadOnlySpan<float>(v, hd).CopyTo(values.AsSpan(p * hd, hd));
+                }
+            }
+
+            for (var t = span.FirstToken; t < span.FirstToken + span.TokenCount; t++)
+            {
+                var visible = _tokenPosition[t] + 1;
+                var s = scores.AsSpan(0, visible);
+                for (var h = kvHead * group; h < (kvHead + 1) * group; h++)
+                {
+                    var q = _query.AsSpan((t * _hp.QueryDim) + (h * hd), hd);
+                    for (var p = 0; p < visible; p++)
+                    {
+                        s[p] = TensorPrimitives.Dot(q, keys.AsSpan(p * hd, hd)) * _attentionScale;
+                    }
+
+                    VectorOps.Softmax(s);
+                    var output = _attention.Row(t).Slice(h * hd, hd);
+                    output.Clear();
+                    for (var p = 0; p < visible; p++)
+                    {
+                        TensorPrimitives.MultiplyAdd(values.AsSpan(p * hd, hd), s[p], output, output);
+                    }
                 }
             }
         }
+    }
+
+    private bool IsSmallAttention(int tokens)
+    {
+        long positions = 0;
+        for (var t = 0; t < tokens; t++)
+        {
+            positions += _tokenPosition[t] + 1;
+        }
+
+        return positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
     }
 
     private void ComputeLogits(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
@@ -427,8 +482,11 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         Other,
     }
 
-    private readonly struct AttentionWork(LlamaModelRunner runner, int layer, int tokens) : IComputeWork
+    private readonly struct AttentionWork(LlamaModelRunner runner, int layer) : IComputeWork
     {
-        public void Execute(int threadIndex, int threadCount) => runner.Attend(layer, tokens, threadIndex, threadCount);
+        public void Execute(int threadIndex, int threadCount) => runner.Attend(layer, threadIndex, threadCount);
     }
+
+    /// <summary>Consecutive tokens of one chunk that share one gathered copy of their keys and values.</summary>
+    private readonly record struct AttentionSpan(int Chunk, int FirstToken, int TokenCount);
 }

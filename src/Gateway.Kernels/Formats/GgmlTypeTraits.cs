@@ -58,7 +58,7 @@ public static class GgmlTypeTraits
         _ => $"type{(uint)t}",
     };
 
-    internal static bool IsFloat(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16;
+    public static bool IsFloat(GgmlType t) => t is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16;
 
     private static ArgumentException Unknown(GgmlType t) => new($"Unknown ggml type {(uint)t}.", nameof(t));
 }
