@@ -33,6 +33,20 @@ public class ComputePoolTests
     }
 
     [Fact]
+    public void A_run_published_before_the_workers_started_still_reaches_them()
+    {
+        // Workers start asynchronously; the first run often comes before they have been scheduled.
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            using var pool = new ComputePool(3);
+            var counts = new long[3];
+            var work = new CountingWork(counts);
+            pool.Run(ref work);
+            Assert.Equal(new long[] { 1, 1, 1 }, counts);
+        }
+    }
+
+    [Fact]
     public void Changes_the_work_makes_on_thread_0_reach_the_caller()
     {
         using var pool = new ComputePool(2);

@@ -173,7 +173,9 @@ public sealed class ComputePool : IDisposable
 
         private void Loop()
         {
-            int seen = Volatile.Read(ref _pool._generation);
+            // Generation 0 is the pool's state before any run. Reading the counter here instead would lose a run
+            // that was published before this thread got scheduled, and the runner would wait for it forever.
+            int seen = 0;
             while (true)
             {
                 int generation = WaitForNewGeneration(seen);
