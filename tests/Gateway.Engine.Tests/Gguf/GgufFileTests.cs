@@ -96,6 +96,18 @@ public sealed class GgufFileTests : IDisposable
     }
 
     [Fact]
+    public void Version_2_files_load_like_version_3()
+    {
+        // v2 and v3 share the layout (v3 added big-endian files, which carry a different magic order).
+        var path = Path.Combine(_dir, "v2.gguf");
+        var bytes = File.ReadAllBytes(SharedModels.Path("stories260K.gguf"));
+        bytes[4] = 2;
+        File.WriteAllBytes(path, bytes);
+        using var runner = ModelRunnerFactory.Load(path, new ModelRunnerOptions { KvCacheMemoryMiB = 4 });
+        Assert.Equal(Runner.StoriesModelTests.Golden, Runner.StoriesModelTests.GreedyText(runner, 60));
+    }
+
+    [Fact]
     public void Unknown_architecture()
     {
         var path = Rewrite("arch.gguf", w => w.Set("general.architecture", "mamba"));

@@ -59,12 +59,12 @@ public sealed class StoriesModelTests
     }
 
     /// <summary>
-    /// Agreement of the quantized model with F32 greedy output (measured: Q8_0 keeps all 60 tokens; Q4_0 the first
+    /// Agreement of the quantized model with F32 greedy output (measured: Q8_0 keeps all 60 tokens; Q4_0 the first 27, i.e. the first
     /// sentences). The thresholds guard against kernel regressions, which show up as early divergence.
     /// </summary>
     [Theory]
     [InlineData(GgmlType.Q8_0, 60)]
-    [InlineData(GgmlType.Q4_0, 15)]
+    [InlineData(GgmlType.Q4_0, 25)]
     public void Quantized_models_agree_with_f32_greedy_output(GgmlType type, int minimumAgreeingTokens)
     {
         var path = Path.Combine(Path.GetTempPath(), $"stories260K-{type}-{Guid.NewGuid():N}.gguf");
