@@ -29,9 +29,17 @@ curl -fsSN "$url/v1/completions" -H 'Content-Type: application/json' \
   -d '{"model":"stories260K","prompt":"Once upon a time","max_tokens":32,"stream":true,"stream_options":{"include_usage":true}}' \
   | tee "$out/curl-stream.txt" | grep -q 'data: \[DONE\]'
 
+# The replay runs while Prometheus scrapes, so rate() and histogram_quantile() in the dashboards see live traffic.
 dotnet "loadtests/SpikeReplay/bin/$config/net10.0/spike-replay.dll" run --base-url "$url" \
   --scenario loadtests/scenarios/smoke.json --out "$out/replay" --quiet \
-  --assert "no_5xx,retry_after_on_refusals"
-
-REQUIRE_CORE_DATA=1 deploy/validate/promql-live-check.sh "$url"
+  --assert "no_5xx,retry_after_on_refusals" > "$out/replay.log" 2>&1 &
+replay=$!
+sleep 10
+live=0
+REQUIRE_CORE_DATA=1 deploy/validate/promql-live-check.sh "$url" || live=$?
+replay_status=0
+wait $replay || replay_status=$?
+cat "$out/replay.log"
+[ "$live" -eq 0 ] || { echo "live PromQL check failed"; exit 1; }
+[ "$replay_status" -eq 0 ] || { echo "smoke replay failed"; exit 1; }
 echo "smoke passed"

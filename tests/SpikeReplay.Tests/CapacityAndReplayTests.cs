@@ -97,7 +97,7 @@ public sealed class CapacityAndReplayTests
 
         var code = await SpikeReplayCommands.RunAsync(
             ["replay", "--trace", TestFiles.ScenarioPath("sample-trace.jsonl"), "--speed", "10", "--api", "chat",
-                "--base-url", gateway.BaseUrl.ToString(), "--out", folder, "--quiet", "--assert", "no_errors,goodput_ratio==1"],
+                "--base-url", gateway.BaseUrl.ToString(), "--out", folder, "--quiet", "--assert", "no_errors"],
             TextWriter.Null, TextWriter.Null, CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, code);
