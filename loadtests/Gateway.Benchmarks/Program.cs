@@ -1,1 +1,7 @@
+if (args is ["frontdoor-latency", .. var rest])
+{
+    return await Gateway.Benchmarks.FrontDoor.FrontDoorOverheadProbe.RunAsync(rest, Console.Out);
+}
+
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -5,5 +5,4 @@ public enum KvCacheType
 {
     F16,
     F32,
-    Q8_0,
 }

@@ -35,7 +35,7 @@ internal sealed class ThroughputWindow
     {
         lock (_lock)
         {
-            long tokens = 0, prefillTokens = 0, prefillTicks = 0, stepTicks = 0, oldestStart = long.MaxValue;
+            long tokens = 0, prefillTokens = 0, stepTicks = 0, oldestStart = long.MaxValue;
             var steps = 0;
             for (var i = 0; i < _count; i++)
             {
@@ -52,7 +52,6 @@ internal sealed class ThroughputWindow
                 if (s.PrefillTokens > 0)
                 {
                     prefillTokens += s.PrefillTokens;
-                    prefillTicks += s.DurationTicks;
                 }
             }
 
@@ -62,7 +61,10 @@ internal sealed class ThroughputWindow
             }
 
             var elapsed = Math.Max(nowTimestamp - oldestStart, 1) / (double)Stopwatch.Frequency;
-            var prefillRate = prefillTicks == 0 ? 0 : prefillTokens / (prefillTicks / (double)Stopwatch.Frequency);
+            // Tokens per engine-second over every step, not just prefill-bearing ones: a step that carries one
+            // recomputed prompt token beside many decodes would otherwise make prefill look absurdly slow and the
+            // SLO admission refuse everything (prompt tokens cost no more than decode tokens in a forward pass).
+            var prefillRate = prefillTokens == 0 ? 0 : tokens / (stepTicks / (double)Stopwatch.Frequency);
             var meanStep = stepTicks / (double)steps / Stopwatch.Frequency;
             return new ThroughputEstimate(true, tokens / elapsed, prefillRate, meanStep);
         }

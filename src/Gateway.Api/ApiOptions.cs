@@ -1,0 +1,19 @@
+namespace Gateway.Api;
+
+/// <summary>Limits of the OpenAI-compatible API (configuration section <c>Api</c>).</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    /// <summary>Largest accepted request body; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Ceiling for max_tokens / max_completion_tokens; larger values get 400.</summary>
+    public int MaxTokensCap { get; set; } = 4096;
+
+    /// <summary>Longest a request may run before it is cancelled (and its KV blocks freed); 0 disables.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Extra names clients may use for the served model (e.g. "gpt-3.5-turbo" for unmodified apps).</summary>
+    public List<string> ModelAliases { get; set; } = [];
+}

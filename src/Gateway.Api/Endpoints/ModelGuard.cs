@@ -1,0 +1,21 @@
+using Gateway.Api.Errors;
+using Gateway.Engine.Models;
+
+namespace Gateway.Api.Endpoints;
+
+/// <summary>Answers a request for a model this process does not serve exactly as OpenAI does: 404 model_not_found.</summary>
+internal static class ModelGuard
+{
+    public static bool IsServed(string requested, ModelInfo model, ApiOptions options) =>
+        string.Equals(requested, model.Name, StringComparison.Ordinal) || options.ModelAliases.Contains(requested, StringComparer.Ordinal);
+
+    public static void EnsureServed(string requested, ModelInfo model, ApiOptions options)
+    {
+        if (!IsServed(requested, model, options))
+        {
+            throw new OpenAiRequestException(404,
+                $"The model `{requested}` does not exist or you do not have access to it.",
+                OpenAiErrorTypes.InvalidRequest, "model", "model_not_found");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Gateway.FrontDoor.Auth;
+using Gateway.FrontDoor.Configuration;
+using Gateway.FrontDoor.Drain;
+using Gateway.FrontDoor.Metrics;
+using Gateway.FrontDoor.RateLimiting;
+using Gateway.FrontDoor.Routing;
+using Gateway.FrontDoor.Tenants;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.FrontDoor;
+
+/// <summary>Registers the front door: API keys, tenant limits, upstream routing, drain and its metrics.</summary>
+public static class FrontDoorServiceCollectionExtensions
+{
+    public static IServiceCollection AddGatewayFrontDoor(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection(FrontDoorOptions.SectionName));
+        services.AddOptions<DrainOptions>().Bind(configuration.GetSection(DrainOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<KeysFileReloader>();
+        services.AddHostedService(static sp => sp.GetRequiredService<KeysFileReloader>());
+        services.AddSingleton<TenantDirectory>();
+
+        services.AddSingleton<TenantConcurrencyLimiter>();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisTenantRateLimiter>();
+        services.TryAddSingleton<ITenantRateLimiter>(static sp =>
+            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<FrontDoorOptions>>().Value.Redis.Configuration)
+                ? new LocalTenantRateLimiter(sp.GetRequiredService<TimeProvider>(), 1, RateLimitScope.Global)
+                : ActivatorUtilities.CreateInstance<ResilientTenantRateLimiter>(sp));
+        services.AddSingleton<ITokenUsageReporter, TokenUsageReporter>();
+        services.AddSingleton<FrontDoorMetrics>();
+
+        services.AddHttpForwarder();
+        services.AddSingleton<UpstreamClusterRegistry>();
+        services.AddSingleton<IUpstreamModelCatalog>(static sp => sp.GetRequiredService<UpstreamClusterRegistry>());
+        services.AddSingleton<UpstreamForwarder>();
+        services.AddSingleton<UpstreamHealthProbe>();
+        services.AddHostedService(static sp => sp.GetRequiredService<UpstreamHealthProbe>());
+
+        services.AddSingleton<DrainState>();
+        services.AddSingleton<IDrainState>(static sp => sp.GetRequiredService<DrainState>());
+        services.AddHostedService<DrainCoordinator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<DrainOptions>>(static (host, drain) =>
+        {
+            var required = DrainCoordinator.RequiredShutdownTimeout(drain.Value);
+            if (host.ShutdownTimeout < required)
+            {
+                host.ShutdownTimeout = required;
+            }
+        });
+        return services;
+    }
+}

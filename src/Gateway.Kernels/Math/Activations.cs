@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gateway.Kernels;
+
+/// <summary>
+/// The right-hand side of a matmul: up to <see cref="MaxRows"/> rows of <see cref="Cols"/> floats, plus their int8
+/// form (blocks of 32: a float scale, 32 signed bytes, the block's integer sum and that sum times the scale), built
+/// lazily once per content change for whichever quantized weight needs it. All buffers are native and 64-byte
+/// aligned, allocated once: calls allocate nothing.
+/// </summary>
+/// <remarks>
+/// Writers fill rows through <see cref="Row"/> (or write then call <see cref="SetCount"/>); either marks the int8 form
+/// stale. Several threads may call <see cref="EnsureQuantized"/> at once (fused dispatches do): one quantizes, the
+/// others wait for it.
+/// </remarks>
+public sealed unsafe class Activations : IDisposable
+{
+    private readonly object _quantizeGate = new();
+    private float* _floats;
+    private sbyte* _quants;
+    private float* _scales;
+    private int* _sums;
+    private float* _scaledSums;
+    private int _version;
+    private int _quantizedVersion = -1;
+
+    public Activations(int maxRows, int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
+        MaxRows = maxRows;
+        Cols = cols;
+        Count = maxRows;
+        BlocksPerRow = cols / BlockLayout.Qk;
+        nuint rowsCols = (nuint)maxRows * (nuint)cols;
+        _floats = (float*)Allocate(rowsCols * sizeof(float));
+        _quants = (sbyte*)Allocate(rowsCols);
+        nuint blocks = (nuint)maxRows * (nuint)Math.Max(1, BlocksPerRow);
+        _scales = (float*)Allocate(blocks * sizeof(float));
+        _sums = (int*)Allocate(blocks * sizeof(int));
+        _scaledSums = (float*)Allocate(blocks * sizeof(float));
+    }
+
+    public int Cols { get; }
+
+    public int MaxRows { get; }
+
+    /// <summary>Rows in use (one per token of the batch); starts at <see cref="MaxRows"/>.</summary>
+    public int Count { get; private set; }
+
+    internal int BlocksPerRow { get; }
+
+    /// <summary>Float input row <paramref name="i"/> (i &lt; MaxRows) for the caller to write; marks the int8 form stale.</summary>
+    public Span<float> Row(int i)
+    {
+        ObjectDisposedException.ThrowIf(_floats == null, this);
+        if ((uint)i >= (uint)MaxRows) throw new ArgumentOutOfRangeException(nameof(i));
+        Interlocked.Increment(ref _version);
+        return new Span<float>(_floats + (nint)i * Cols, Cols);
+    }
+
+    /// <summary>Sets how many rows the next multiplications use and marks the int8 form stale.</summary>
+    public void SetCount(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxRows);
+        Count = rows;
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>Builds the int8 form of the first <see cref="Count"/> rows unless it is current. Requires Cols % 32 == 0.</summary>
+    public void EnsureQuantized()
+    {
+        if (Volatile.Read(ref _quantizedVersion) == Volatile.Read(ref _version))
+        {
+            return;
+        }
+
+        if (Cols % BlockLayout.Qk != 0)
+        {
+            throw new InvalidOperationException($"Quantized weights need Cols to be a multiple of {BlockLayout.Qk}; Cols is {Cols}.");
+        }
+
+        lock (_quantizeGate)
+        {
+            int version = Volatile.Read(ref _version);
+            if (_quantizedVersion == version)
+            {
+                return;
+            }
+
+            ObjectDisposedException.ThrowIf(_floats == null, this);
+            for (int r = 0; r < Count; r++)
+            {
+                ActivationQuantizer.QuantizeRow(
+                    _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
+                    _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow);
+            }
+
+            Volatile.Write(ref _quantizedVersion, version);
+        }
+    }
+
+    internal float* FloatRow(int i) => _floats + (nint)i * Cols;
+
+    internal sbyte* QuantRow(int i) => _quants + (nint)i * Cols;
+
+    internal float* ScaleRow(int i) => _scales + (nint)i * BlocksPerRow;
+
+    internal int* SumRow(int i) => _sums + (nint)i * BlocksPerRow;
+
+    internal float* ScaledSumRow(int i) => _scaledSums + (nint)i * BlocksPerRow;
+
+    public void Dispose()
+    {
+        Free(ref _floats);
+        Free(ref _quants);
+        Free(ref _scales);
+        Free(ref _sums);
+        Free(ref _scaledSums);
+    }
+
+    private static void* Allocate(nuint bytes)
+    {
+        void* p = NativeMemory.AlignedAlloc(Math.Max(bytes, 64), 64);
+        NativeMemory.Clear(p, Math.Max(bytes, 64));
+        return p;
+    }
+
+    private static void Free<T>(ref T* p)
+        where T : unmanaged
+    {
+        if (p != null)
+        {
+            NativeMemory.AlignedFree(p);
+            p = null;
+        }
+    }
+
+    /// <summary>Exposes the int8 form to the kernels of one activation row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal QuantizedRow Quantized(int i) => new(QuantRow(i), ScaleRow(i), SumRow(i), ScaledSumRow(i));
+}

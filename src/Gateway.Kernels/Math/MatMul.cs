@@ -1,0 +1,142 @@
+namespace Gateway.Kernels;
+
+/// <summary>
+/// y[i, r] = dot(weight row r, activation row i) for every activation row i &lt; x.Count and weight row r; y is
+/// x.Count * w.Rows floats, row-major by i. Float weights multiply the float activations; quantized weights
+/// multiply the int8 form, built once per activation change.
+/// </summary>
+public static unsafe class MatMul
+{
+    /// <summary>Weight rows per unit of work handed to a thread, so neighbouring threads do not share output cache lines.</summary>
+    private const int RowGranule = 16;
+
+    /// <summary>Weight rows per cache tile in batched products (32 rows of 576 Q4_0 columns are about 10 KiB).</summary>
+    private const int RowTile = 32;
+
+    /// <summary>Activation rows a batched kernel takes per weight row.</summary>
+    private const int BatchGroup = 4;
+
+    /// <summary>Splits the weight rows across the pool's threads; each thread reads its rows once for all activation rows.</summary>
+    public static void Multiply(in WeightMatrix w, Activations x, Span<float> y, ComputePool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        Validate(w, x, y);
+        if (!GgmlTypeTraits.IsFloat(w.Type))
+        {
+            x.EnsureQuantized();
+        }
+
+        fixed (float* output = y)
+        {
+            var work = new MultiplyWork(w, x, output);
+            pool.Run(ref work);
+        }
+    }
+
+    /// <summary>
+    /// Computes only weight rows [rowStart, rowEnd) into the full-size <paramref name="y"/>: lets a model fuse several
+    /// matrices (Q/K/V, gate/up) into one pool dispatch. Safe to call from several threads at once for disjoint ranges.
+    /// </summary>
+    public static void MultiplyRows(in WeightMatrix w, Activations x, Span<float> y, int rowStart, int rowEnd)
+    {
+        Validate(w, x, y);
+        if (rowStart < 0 || rowEnd > w.Rows || rowStart > rowEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Row range [{rowStart}, {rowEnd}) is outside [0, {w.Rows}).");
+        }
+
+        if (!GgmlTypeTraits.IsFloat(w.Type))
+        {
+            x.EnsureQuantized();
+        }
+
+        fixed (float* output = y)
+        {
+            MultiplyRange(w, x, output, rowStart, rowEnd, KernelDispatch.Table);
+        }
+    }
+
+    internal static void MultiplyRange(in WeightMatrix w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels)
+    {
+        int count = x.Count;
+        int rows = w.Rows;
+        int rowBytes = w.RowBytes;
+        if (GgmlTypeTraits.IsFloat(w.Type))
+        {
+            var dot = kernels.Float(w.Type);
+            for (int r = rowStart; r < rowEnd; r++)
+            {
+                byte* row = w.Data + (nint)r * rowBytes;
+                for (int i = 0; i < count; i++)
+                {
+                    y[(nint)i * rows + r] = dot(row, x.FloatRow(i), w.Cols);
+                }
+            }
+
+            return;
+        }
+
+        var quantDot = kernels.Quantized(w.Type);
+        var batchDot = kernels.Batch4(w.Type);
+        int blocks = x.BlocksPerRow;
+        QuantizedRow* group = stackalloc QuantizedRow[BatchGroup];
+        float* results = stackalloc float[BatchGroup];
+        int batched = batchDot != null ? count / BatchGroup * BatchGroup : 0;
+
+        // Tiles of weight rows against groups of activation rows: a tile (a few KiB of weights) and a group (a few KiB
+        // of int8 activations) both stay in L1 while they meet, instead of streaming every activation row from L2 once
+        // per weight row — what makes long prefills compute-bound rather than cache-bound.
+        for (int tileStart = rowStart; tileStart < rowEnd; tileStart += RowTile)
+        {
+            int tileEnd = Math.Min(rowEnd, tileStart + RowTile);
+            for (int i = 0; i < batched; i += BatchGroup)
+            {
+                for (int k = 0; k < BatchGroup; k++) group[k] = x.Quantized(i + k);
+                for (int r = tileStart; r < tileEnd; r++)
+                {
+                    batchDot(w.Data + (nint)r * rowBytes, group, blocks, results);
+                    for (int k = 0; k < BatchGroup; k++) y[(nint)(i + k) * rows + r] = results[k];
+                }
+            }
+
+            for (int i = batched; i < count; i++)
+            {
+                for (int r = tileStart; r < tileEnd; r++)
+                {
+                    y[(nint)i * rows + r] = quantDot(w.Data + (nint)r * rowBytes, x.QuantRow(i), x.ScaleRow(i), x.SumRow(i), x.ScaledSumRow(i), blocks);
+                }
+            }
+        }
+    }
+
+    private static void Validate(in WeightMatrix w, Activations x, Span<float> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Cols != w.Cols)
+        {
+            throw new ArgumentException($"Activations have {x.Cols} columns but the weights have {w.Cols}.", nameof(x));
+        }
+
+        long needed = (long)x.Count * w.Rows;
+        if (y.Length < needed)
+        {
+            throw new ArgumentException($"Output needs {needed} floats ({x.Count} x {w.Rows}); got {y.Length}.", nameof(y));
+        }
+    }
+
+    private readonly struct MultiplyWork(WeightMatrix w, Activations x, float* y) : IComputeWork
+    {
+        private readonly KernelTable _kernels = KernelDispatch.Table;
+
+        public void Execute(int threadIndex, int threadCount)
+        {
+            int granules = (w.Rows + RowGranule - 1) / RowGranule;
+            int start = (int)((long)granules * threadIndex / threadCount) * RowGranule;
+            int end = Math.Min(w.Rows, (int)((long)granules * (threadIndex + 1) / threadCount) * RowGranule);
+            if (start < end)
+            {
+                MultiplyRange(w, x, y, start, end, _kernels);
+            }
+        }
+    }
+}

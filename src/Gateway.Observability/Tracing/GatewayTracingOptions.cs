@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Exporter;
+
+namespace Gateway.Observability.Tracing;
+
+/// <summary>Tracing settings; tracing is off unless an OTLP endpoint is configured.</summary>
+public sealed class GatewayTracingOptions
+{
+    public const string SectionName = "Tracing";
+
+    /// <summary>The standard OpenTelemetry variable, used when the Tracing section names no endpoint.</summary>
+    public const string StandardEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    public Uri? OtlpEndpoint { get; set; }
+
+    public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
+
+    public string ServiceName { get; set; } = "gateway";
+
+    /// <summary>Fraction of root traces kept, 0..1; child spans follow their parent's decision.</summary>
+    public double SamplingRatio { get; set; } = 1.0;
+
+    public bool Enabled => OtlpEndpoint is not null;
+
+    /// <summary>Reads the Tracing section, falling back to OTEL_EXPORTER_OTLP_ENDPOINT for the endpoint.</summary>
+    public static GatewayTracingOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new GatewayTracingOptions();
+        configuration.GetSection(SectionName).Bind(options);
+        if (options.OtlpEndpoint is null
+            && configuration[StandardEndpointVariable] is { Length: > 0 } standard
+            && Uri.TryCreate(standard, UriKind.Absolute, out var uri))
+        {
+            options.OtlpEndpoint = uri;
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Gateway.Engine.Runner;
+using Gateway.Kernels;
+
+namespace Gateway.Benchmarking;
+
+/// <summary>
+/// Prefill and decode throughput of the engine alone (no HTTP, no scheduler): prefill tokens/s for one prompt, and
+/// decode tokens/s with 1, 4, 16... sequences per forward pass, each measured several times.
+/// </summary>
+internal sealed class EngineBenchmark(LlamaModelRunner runner, int seed = 1234)
+{
+    private readonly Random _random = new(seed);
+
+    public Statistics Prefill(int promptTokens, int repeats)
+    {
+        var tokens = RandomTokens(promptTokens);
+        var table = Enumerable.Range(0, BlocksFor(promptTokens)).ToArray();
+        var logits = new float[runner.Info.VocabSize];
+        var samples = new List<double>();
+        for (var r = 0; r < repeats + 1; r++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var offset = 0; offset < promptTokens; offset += runner.MaxBatchTokens)
+            {
+                var length = Math.Min(runner.MaxBatchTokens, promptTokens - offset);
+                runner.Forward([new SequenceChunk(tokens.AsMemory(offset, length), offset, table, offset + length == promptTokens)], logits);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (r > 0)
+            {
+                samples.Add(promptTokens / seconds); // the first run warms up the JIT and the page cache
+            }
+        }
+
+        return Statistics.Of(samples);
+    }
+
+    /// <summary>Aggregate decode tokens/s with <paramref name="sequences"/> sequences advancing one token per forward.</summary>
+    public Statistics Decode(int sequences, int context, int steps, int repeats)
+    {
+        var blocksPerSequence = BlocksFor(context + steps);
+        var chunks = new SequenceChunk[sequences];
+        var tables = new int[sequences][];
+        for (var s = 0; s < sequences; s++)
+        {
+            tables[s] = Enumerable.Range(s * blocksPerSequence, blocksPerSequence).ToArray();
+        }
+
+        var logits = new float[sequences * runner.Info.VocabSize];
+        var single = new float[runner.Info.VocabSize];
+        var samples = new List<double>();
+        for (var r = 0; r < repeats + 1; r++)
+        {
+            // Fill each sequence's context first (untimed) so decode attends over a realistic history.
+            for (var s = 0; s < sequences; s++)
+            {
+                var prompt = RandomTokens(context);
+                for (var offset = 0; offset < context; offset += runner.MaxBatchTokens)
+                {
+                    var length = Math.Min(runner.MaxBatchTokens, context - offset);
+                    runner.Forward([new SequenceChunk(prompt.AsMemory(offset, length), offset, tables[s], false)], single);
+                }
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            for (var step = 0; step < steps; step++)
+            {
+                for (var s = 0; s < sequences; s++)
+                {
+                    chunks[s] = new SequenceChunk(new[] { _random.Next(runner.Info.VocabSize) }, context + step, tables[s], true);
+                }
+
+                runner.Forward(chunks, logits);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (r > 0)
+            {
+                samples.Add(sequences * steps / seconds);
+            }
+        }
+
+        return Statistics.Of(samples);
+    }
+
+    public int BlocksFor(int tokens) => (tokens + runner.KvCache.BlockSize - 1) / runner.KvCache.BlockSize;
+
+    private int[] RandomTokens(int count)
+    {
+        var tokens = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            tokens[i] = _random.Next(runner.Info.VocabSize);
+        }
+
+        return tokens;
+    }
+}

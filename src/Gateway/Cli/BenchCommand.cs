@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gateway.Benchmarking;
+using Gateway.Engine.Runner;
+using Gateway.Kernels;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// <c>gateway bench</c>: prefill and decode tokens/s of the engine, batch-1 decode as a fraction of the memory-bandwidth
+/// roofline, and batched decode against batch 1 — all measured side by side in one process, with min/median/max.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = CliOptions.Model();
+        var threads = CliOptions.Threads();
+        var kvType = CliOptions.KvType();
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Prefill length (llama-bench's pp).", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--decode-tokens") { Description = "Decode steps per measurement (llama-bench's tg).", DefaultValueFactory = _ => 64 };
+        var context = new Option<int>("--context") { Description = "Tokens already in each sequence's KV cache when decode starts.", DefaultValueFactory = _ => 16 };
+        var batches = new Option<string>("--batches") { Description = "Sequences per forward pass for decode, comma-separated.", DefaultValueFactory = _ => "1,4,16" };
+        var repeats = new Option<int>("--repeat", "-r") { Description = "Measurements per figure (after one warm-up).", DefaultValueFactory = _ => 5 };
+        var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+        var command = new Command("bench", "Measure prefill and decode throughput of the engine.") { model, prompt, steps, context, batches, repeats, threads, kvType, json };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var path = parse.GetValue(model) ?? throw new ArgumentException("bench needs --model PATH");
+            var batchSizes = parse.GetValue(batches)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+            var promptTokens = parse.GetValue(prompt);
+            var decodeSteps = parse.GetValue(steps);
+            var ctx = parse.GetValue(context);
+            var n = parse.GetValue(repeats);
+            var threadCount = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount;
+
+            double bandwidth;
+            using (var probePool = new ComputePool(threadCount))
+            {
+                bandwidth = MemoryBandwidthProbe.MeasureGigabytesPerSecond(probePool);
+            }
+
+            var blockSize = 16;
+            var blocksNeeded = Math.Max((promptTokens + blockSize - 1) / blockSize, batchSizes.Max() * ((ctx + decodeSteps + blockSize - 1) / blockSize));
+            using var loaded = ModelRunnerFactory.Load(path, new ModelRunnerOptions
+            {
+                Threads = threadCount,
+                KvCacheType = parse.GetValue(kvType),
+                KvCacheBlocks = blocksNeeded,
+                BlockSize = blockSize,
+                MaxBatchTokens = Math.Max(512, batchSizes.Max()),
+            });
+            var runner = (LlamaModelRunner)loaded;
+            var bench = new EngineBenchmark(runner);
+            var bytesPerToken = runner.WeightBytesPerForward;
+            var roofline = bandwidth * 1e9 / bytesPerToken;
+
+            Console.WriteLine($"model      {runner.Info.Name} ({runner.Info.Architecture}, {runner.Info.ParameterCount / 1e6:F1}M params, {runner.Info.WeightTypeSummary})");
+            Console.WriteLine($"machine    {Environment.ProcessorCount} cores, {threadCount} threads, kernels {KernelInfo()}, read bandwidth {bandwidth:F1} GB/s");
+            Console.WriteLine($"weights    {bytesPerToken / 1048576.0:F1} MiB read per forward -> roofline {roofline:F0} tok/s at batch 1");
+            Console.WriteLine($"figures    median (min .. max) of {n} runs");
+            var prefill = bench.Prefill(promptTokens, n);
+            Console.WriteLine($"prefill    pp{promptTokens,-5}              {prefill} tok/s");
+            var decode = new Dictionary<int, Statistics>();
+            foreach (var b in batchSizes)
+            {
+                decode[b] = bench.Decode(b, ctx, decodeSteps, n);
+                var ratio = decode.TryGetValue(1, out var one) ? $"  x{decode[b].Median / one.Median:F2} vs batch 1" : string.Empty;
+                var ofRoofline = b == 1 ? $"  = {decode[b].Median / roofline:P0} of roofline" : string.Empty;
+                Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}");
+            }
+
+            if (parse.GetValue(json) is { } jsonPath)
+            {
+                File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
+                {
+                    model = runner.Info.Name,
+                    weights = runner.Info.WeightTypeSummary,
+                    threads = threadCount,
+                    bandwidthGBps = bandwidth,
+                    weightBytesPerForward = bytesPerToken,
+                    rooflineTokensPerSecond = roofline,
+                    prefill = new { tokens = promptTokens, prefill.Min, prefill.Median, prefill.Max },
+                    decode = decode.Select(kv => new { batch = kv.Key, kv.Value.Min, kv.Value.Median, kv.Value.Max }),
+                }, new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string KernelInfo() =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512" : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2" : "scalar";
+}

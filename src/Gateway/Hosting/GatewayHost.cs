@@ -1,0 +1,57 @@
+using Gateway.Api.Endpoints;
+using Gateway.Engine.Gguf;
+using Gateway.Engine.Runner;
+using Gateway.FrontDoor;
+using Gateway.FrontDoor.Routing;
+using Gateway.Models;
+using Gateway.Observability.Metrics;
+using Gateway.Observability.Tracing;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Composes the gateway: the request path reads top to bottom — front door (auth, limits, routing, drain), then the
+/// OpenAI API, which submits to the serving core's queue and scheduler, which drive the engine's model runner.
+/// </summary>
+internal static class GatewayHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // `--model PATH` is the documented switch; ASP.NET Core's own switches (--urls, --Section:Key=value) keep working.
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--model"] = "Model:Path", ["-m"] = "Model:Path" });
+        var configuration = builder.Configuration;
+
+        IModelRunner runner;
+        try
+        {
+            var source = new ModelSourceOptions();
+            configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
+            var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
+            runner = ModelRunnerFactory.Load(path, EngineOptions.From(configuration));
+        }
+        catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return 2;
+        }
+
+        builder.Services.AddSingleton(runner);
+        builder.Services.AddGatewayMetrics();
+        builder.Services.AddGatewayTracing(configuration);
+        builder.Services.AddGatewayServing(configuration);
+        builder.Services.AddOpenAiApi(configuration);
+        builder.Services.AddGatewayFrontDoor(configuration);
+        builder.Services.AddSingleton<ILocalModelCatalog, LocalModelCatalog>();
+        builder.Services.AddSingleton<IModelCatalogSource, UpstreamModelCatalogSource>();
+        builder.Services.AddHealthChecks().AddCheck<DrainReadinessHealthCheck>("drain", tags: [OpenAiApiExtensions.ReadyTag]);
+
+        await using var app = builder.Build();
+        app.UseGatewayFrontDoor();
+        app.UseMiddleware<FrontDoorApiBridgeMiddleware>();
+        app.MapPrometheusMetrics("/metrics");
+        app.MapOpenAiApi();
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+using Gateway.Engine.Gguf;
+
+namespace Gateway.Models;
+
+/// <summary>
+/// Decides which model file to serve: <c>--model</c>, then configuration (<c>Model:Path</c>, or <c>GATEWAY_MODEL</c>),
+/// then the first model found in the search directories or the download cache, and finally the default model,
+/// downloaded with a checksum. The first run of a new user therefore just works, online; offline, it says what to do.
+/// </summary>
+internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
+{
+    public async Task<string> ResolveAsync(string? explicitPath, CancellationToken cancellationToken)
+    {
+        var configured = explicitPath ?? options.Path ?? Environment.GetEnvironmentVariable("GATEWAY_MODEL");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            // An explicit choice is never second-guessed: a wrong path is an error, not a reason to download something else.
+            return Path.GetFullPath(configured);
+        }
+
+        var cache = options.ResolveCacheDirectory();
+        foreach (var directory in options.SearchDirectories.Append(cache))
+        {
+            var found = FindModelIn(directory);
+            if (found is not null)
+            {
+                log.WriteLine($"Using model {found}");
+                return found;
+            }
+        }
+
+        var destination = Path.Combine(cache, options.DefaultFileName);
+        log.WriteLine($"No model configured or found; downloading the default model to {destination}");
+        log.WriteLine($"  from {options.DefaultUrl}");
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+            await new ModelDownloader(http, log).DownloadAsync(new Uri(options.DefaultUrl), destination, options.DefaultSha256, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new InvalidOperationException(
+                $"could not download the default model ({ex.Message}). Offline? Pass --model PATH (a GGUF file), set Model__Path " +
+                $"or GATEWAY_MODEL, or copy {options.DefaultFileName} into {cache}.", ex);
+        }
+
+        return destination;
+    }
+
+    private string? FindModelIn(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var preferred = Path.Combine(directory, options.DefaultFileName);
+        if (File.Exists(preferred))
+        {
+            return Path.GetFullPath(preferred);
+        }
+
+        // Vocab-only GGUFs (tokenizer files) have no tensors and cannot be served; skip them.
+        foreach (var candidate in Directory.EnumerateFiles(directory, "*.gguf").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var file = GgufFile.Open(candidate);
+                if (file.Tensors.Count > 0)
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+            catch (ModelLoadException)
+            {
+                // An unreadable file in a search directory is skipped; an explicitly configured one is reported.
+            }
+        }
+
+        return null;
+    }
+}

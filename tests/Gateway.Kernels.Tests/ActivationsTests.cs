@@ -1,0 +1,76 @@
+namespace Gateway.Kernels.Tests;
+
+public unsafe class ActivationsTests
+{
+    [Fact]
+    public void Vector_and_scalar_rounding_give_the_same_quants_including_ties()
+    {
+        var x = TestData.Floats(32, seed: 8, scale: 10f);
+        x[3] = 0.5f;
+        x[4] = 1.5f;
+        x[5] = -2.5f;
+        var vectorQuants = new sbyte[32];
+        var scalarQuants = new sbyte[32];
+        fixed (float* px = x)
+        fixed (sbyte* v = vectorQuants, s = scalarQuants)
+        {
+            // id = 1 keeps the ties exact: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2 (half to even).
+            int vectorSum = ActivationQuantizer.RoundBlockVector(px, 1f, v);
+            int scalarSum = ActivationQuantizer.RoundBlockScalar(px, 1f, s);
+            Assert.Equal(scalarQuants, vectorQuants);
+            Assert.Equal(scalarSum, vectorSum);
+            Assert.Equal(scalarQuants.Sum(q => q), scalarSum);
+            Assert.Equal(new sbyte[] { 0, 2, -2 }, scalarQuants[3..6]);
+        }
+    }
+
+    [Fact]
+    public void Quantized_blocks_hold_scale_sum_and_scaled_sum()
+    {
+        using var x = new Activations(2, 64);
+        TestData.Floats(64, seed: 1).CopyTo(x.Row(0));
+        TestData.Floats(64, seed: 2).CopyTo(x.Row(1));
+        x.EnsureQuantized();
+
+        for (int row = 0; row < 2; row++)
+        {
+            var source = TestData.Floats(64, seed: row + 1);
+            var q = x.Quantized(row);
+            for (int b = 0; b < 2; b++)
+            {
+                float amax = source.Skip(32 * b).Take(32).Max(MathF.Abs);
+                Assert.Equal(amax / 127, q.Scales[b]);
+                int sum = 0;
+                for (int j = 0; j < 32; j++)
+                {
+                    sum += q.Quants[32 * b + j];
+                    Assert.True(Math.Abs(source[32 * b + j] - q.Quants[32 * b + j] * q.Scales[b]) <= q.Scales[b] / 2 * 1.0001f);
+                }
+
+                Assert.Equal(sum, q.Sums[b]);
+                Assert.Equal(q.Scales[b] * sum, q.ScaledSums[b]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Writing_a_row_marks_the_int8_form_stale()
+    {
+        using var x = new Activations(1, 32);
+        x.Row(0).Fill(1f);
+        x.EnsureQuantized();
+        Assert.Equal(127, x.Quantized(0).Quants[0]);
+
+        x.Row(0).Fill(-1f);
+        x.EnsureQuantized();
+        Assert.Equal(-127, x.Quantized(0).Quants[0]);
+    }
+
+    [Fact]
+    public void Quantizing_needs_whole_blocks()
+    {
+        using var x = new Activations(1, 45);
+        Assert.Throws<InvalidOperationException>(x.EnsureQuantized);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.SetCount(2));
+    }
+}

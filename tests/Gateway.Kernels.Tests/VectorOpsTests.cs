@@ -1,0 +1,62 @@
+namespace Gateway.Kernels.Tests;
+
+public class VectorOpsTests
+{
+    [Fact]
+    public void RmsNorm_scales_by_the_inverse_root_mean_square()
+    {
+        var x = TestData.Floats(300, seed: 1);
+        var weight = TestData.Floats(300, seed: 2);
+        var y = new float[300];
+        VectorOps.RmsNorm(x, weight, 1e-5f, y);
+
+        double ms = x.Sum(v => (double)v * v) / x.Length;
+        double scale = 1 / Math.Sqrt(ms + 1e-5);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(x[i] * scale * weight[i], y[i], 1e-5);
+    }
+
+    [Fact]
+    public void Softmax_is_stable_for_large_logits_and_masks_minus_infinity()
+    {
+        var x = new[] { 1000f, 1001f, float.NegativeInfinity, 999f };
+        VectorOps.Softmax(x);
+        double e0 = Math.Exp(-1), e2 = Math.Exp(-2), sum = e0 + 1 + e2;
+        Assert.Equal(e0 / sum, x[0], 1e-6);
+        Assert.Equal(1 / sum, x[1], 1e-6);
+        Assert.Equal(0f, x[2]);
+        Assert.Equal(e2 / sum, x[3], 1e-6);
+    }
+
+    [Fact]
+    public void SiluMul_is_silu_of_gate_times_up()
+    {
+        var gate = TestData.Floats(600, seed: 3, scale: 4);
+        var up = TestData.Floats(600, seed: 4);
+        var expected = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
+        VectorOps.SiluMul(gate, up);
+        for (int i = 0; i < gate.Length; i++) Assert.Equal(expected[i], gate[i], 1e-5);
+    }
+
+    [Fact]
+    public void Half_helpers_match_float_math()
+    {
+        var a = TestData.Floats(700, seed: 5);
+        var bFloat = TestData.Floats(700, seed: 6);
+        var b = new Half[700];
+        VectorOps.ConvertToHalf(bFloat, b);
+        var back = new float[700];
+        VectorOps.ConvertToSingle(b, back);
+        for (int i = 0; i < 700; i++) Assert.Equal((float)(Half)bFloat[i], back[i]);
+
+        double dot = 0;
+        for (int i = 0; i < 700; i++) dot += (double)a[i] * back[i];
+        Assert.Equal(dot, VectorOps.Dot(a, b), 1e-3);
+
+        var y = (float[])a.Clone();
+        VectorOps.AddScaled(y, b, 0.5f);
+        for (int i = 0; i < 700; i++) Assert.Equal(a[i] + 0.5 * back[i], y[i], 1e-5);
+
+        VectorOps.Add(y, a);
+        for (int i = 0; i < 700; i++) Assert.Equal(2 * a[i] + 0.5 * back[i], y[i], 1e-5);
+    }
+}

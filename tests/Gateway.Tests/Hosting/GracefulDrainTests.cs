@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Gateway.Tests.Hosting;
+
+/// <summary>A rolling deploy must not cut streams: SIGTERM lets in-flight streams finish and refuses new work.</summary>
+public sealed class GracefulDrainTests
+{
+    [Fact]
+    public async Task Sigterm_during_twenty_streams_lets_every_stream_finish()
+    {
+        using var server = await GatewayServerProcess.StartAsync("--Drain:TimeoutSeconds=60", "--Admission:Enabled=false");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        var firstChunks = new CountdownEvent(20);
+        var streams = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+            {
+                Content = JsonContent.Create(new { model = "stories260K", prompt = "Once upon a time", max_tokens = 200, temperature = 0, stream = true }),
+            };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var events = new List<string>();
+            var signalled = false;
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    events.Add(line);
+                    if (!signalled)
+                    {
+                        signalled = true;
+                        firstChunks.Signal();
+                    }
+                }
+            }
+
+            return events;
+        })).ToList();
+
+        Assert.True(firstChunks.Wait(TimeSpan.FromSeconds(60)), "streams did not start");
+        server.SendSigterm();
+        await Task.Delay(300);
+        using (var late = await http.PostAsJsonAsync("/v1/completions", new { model = "stories260K", prompt = "late", max_tokens = 5 }))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
+            Assert.NotNull(late.Headers.RetryAfter);
+        }
+
+        foreach (var events in await Task.WhenAll(streams))
+        {
+            Assert.Equal("data: [DONE]", events[^1]);
+            Assert.Contains(events, e => e.Contains("\"finish_reason\":\"length\"", StringComparison.Ordinal));
+        }
+
+        Assert.True(server.WaitForExit(TimeSpan.FromSeconds(60)), "gateway did not exit after draining");
+        Assert.Equal(0, server.ExitCode);
+    }
+
+    [Fact]
+    public async Task Readiness_turns_503_while_draining()
+    {
+        using var server = await GatewayServerProcess.StartAsync("--Drain:TimeoutSeconds=5");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+        using var streaming = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
+        {
+            Content = JsonContent.Create(new { model = "stories260K", prompt = "Once", max_tokens = 400, stream = true }),
+        };
+        using var response = await http.SendAsync(streaming, HttpCompletionOption.ResponseHeadersRead);
+        server.SendSigterm();
+        await Task.Delay(300);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+    }
+}
