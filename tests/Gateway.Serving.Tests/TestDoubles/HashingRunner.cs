@@ -6,7 +6,7 @@ namespace Gateway.Serving.Tests.TestDoubles;
 /// Deterministic "model": the logits are a hash of every (position, token) it read back from the KV slots, so any change
 /// anywhere in the cached context gives a different next token.
 /// </summary>
-internal sealed class HashingRunner(ITokenizer tokenizer, int blockSize, int blockCount, int maxBatchTokens = 4096, int contextLength = 1024)
+internal class HashingRunner(ITokenizer tokenizer, int blockSize, int blockCount, int maxBatchTokens = 4096, int contextLength = 1024)
     : PagedFakeRunner(tokenizer, blockSize, blockCount, maxBatchTokens, contextLength)
 {
     protected override void ComputeLogits(ReadOnlySpan<int> sequence, Span<float> logits)

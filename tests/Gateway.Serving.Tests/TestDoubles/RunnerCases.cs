@@ -9,12 +9,17 @@ namespace Gateway.Serving.Tests.TestDoubles;
 internal static class RunnerCases
 {
     public const string Hashing = "hashing";
+    public const string Stories260K = "stories260K";
 
-    public static IEnumerable<string> Names => [Hashing];
+    public static IEnumerable<string> Names => [Hashing, Stories260K];
 
+    /// <summary>A runner with exactly <paramref name="blockCount"/> KV blocks. The real model's EOS always ends generation.</summary>
     public static IModelRunner Create(string name, int blockSize, int blockCount, bool eosEndsGeneration) => name switch
     {
         Hashing => new HashingRunner(TestTokenizer.Letters(eosEndsGeneration), blockSize, blockCount),
+        Stories260K => ModelRunnerFactory.Load(
+            SharedModels.Path("stories260K.gguf"),
+            new ModelRunnerOptions { BlockSize = blockSize, KvCacheBlocks = blockCount, KvCacheType = KvCacheType.F32, Threads = 1 }),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown runner case."),
     };
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Gateway.Engine.Runner;
 using Gateway.Engine.Sampling;
 using Gateway.Serving.Diagnostics;
@@ -9,11 +10,11 @@ namespace Gateway.Serving.Tests.TestDoubles;
 /// <summary>Builds a <see cref="GenerationService"/> over a runner double without a host, and reads streams to the end.</summary>
 internal sealed class ServingHarness : IAsyncDisposable
 {
-    public ServingHarness(IModelRunner runner, ServingOptions? options = null, IAdmissionPolicy? admission = null, bool start = true)
+    public ServingHarness(IModelRunner runner, ServingOptions? options = null, IAdmissionPolicy? admission = null, bool start = true, IMeterFactory? meterFactory = null)
     {
         Runner = runner;
         Logger = new CapturingLogger<GenerationService>();
-        Metrics = new ServingMetrics(null, runner.Info.Name);
+        Metrics = new ServingMetrics(meterFactory, runner.Info.Name);
         Service = new GenerationService(
             runner,
             options ?? new ServingOptions(),
