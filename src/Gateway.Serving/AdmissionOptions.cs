@@ -9,4 +9,10 @@ public sealed class AdmissionOptions
 
     /// <summary>Time-to-first-token objective; a request whose estimated TTFT exceeds it is refused.</summary>
     public int SloTtftMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Fraction of the objective the estimate may use (0..1]. The estimate sees queued prompts, not the bursts that
+    /// arrive while they run or the step already executing, so admitting up to the full objective lets the P95 overshoot.
+    /// </summary>
+    public double Headroom { get; set; } = 0.8;
 }

@@ -2,11 +2,22 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Serving;
 
-/// <summary>Checks the admission settings at startup.</summary>
+/// <summary>Checks the admission settings at startup, reporting every problem at once.</summary>
 internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AdmissionOptions options) =>
-        options.SloTtftMilliseconds > 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Admission:SloTtftMilliseconds must be positive (was {options.SloTtftMilliseconds}).");
+    public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
+    {
+        var errors = new List<string>();
+        if (options.SloTtftMilliseconds <= 0)
+        {
+            errors.Add($"Admission:SloTtftMilliseconds must be positive (was {options.SloTtftMilliseconds}).");
+        }
+
+        if (options.Headroom is <= 0 or > 1 || double.IsNaN(options.Headroom))
+        {
+            errors.Add($"Admission:Headroom must be in (0, 1] (was {options.Headroom}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

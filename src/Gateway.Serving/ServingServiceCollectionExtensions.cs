@@ -35,7 +35,7 @@ public static class ServingServiceCollectionExtensions
         {
             var admission = sp.GetRequiredService<IOptions<AdmissionOptions>>().Value;
             return admission.Enabled
-                ? new SloAdmissionPolicy(TimeSpan.FromMilliseconds(admission.SloTtftMilliseconds))
+                ? new SloAdmissionPolicy(TimeSpan.FromMilliseconds(admission.SloTtftMilliseconds * admission.Headroom))
                 : new OpenAdmissionPolicy();
         });
         services.TryAddSingleton(sp => new GenerationService(
