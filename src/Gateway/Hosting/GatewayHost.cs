@@ -17,7 +17,9 @@ internal static class GatewayHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships beside the binary; resolving it from there keeps the defaults (URL, log levels) in force
+        // whatever directory the gateway is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         // `--model PATH` is the documented switch; ASP.NET Core's own switches (--urls, --Section:Key=value) keep working.
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--model"] = "Model:Path", ["-m"] = "Model:Path" });
         var configuration = builder.Configuration;

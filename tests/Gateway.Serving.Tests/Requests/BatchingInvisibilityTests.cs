@@ -28,7 +28,12 @@ public sealed class BatchingInvisibilityTests
     public async Task Concurrent_requests_generate_what_each_generates_alone(string runnerName, string scenarioName)
     {
         var scenario = Scenario.Named(scenarioName);
-        var vocab = RunnerCases.Create(runnerName, scenario.BlockSize, scenario.BlockCount, scenario.EosEnds).Info.VocabSize;
+        int vocab;
+        using (var probe = RunnerCases.Create(runnerName, scenario.BlockSize, scenario.BlockCount, scenario.EosEnds))
+        {
+            vocab = probe.Info.VocabSize;
+        }
+
         var requests = scenario.Requests(vocab);
 
         List<Completion> alone = [];

@@ -10,8 +10,11 @@ internal static class RunnerCases
 {
     public const string Hashing = "hashing";
     public const string Stories260K = "stories260K";
+    public const string SyntheticQ4 = "synthetic-smollm2-q4_0";
 
-    public static IEnumerable<string> Names => [Hashing, Stories260K];
+    private static readonly Lazy<string> SyntheticPath = new(WriteSynthetic);
+
+    public static IEnumerable<string> Names => [Hashing, Stories260K, SyntheticQ4];
 
     /// <summary>A runner with exactly <paramref name="blockCount"/> KV blocks. The real model's EOS always ends generation.</summary>
     public static IModelRunner Create(string name, int blockSize, int blockCount, bool eosEndsGeneration) => name switch
@@ -20,6 +23,24 @@ internal static class RunnerCases
         Stories260K => ModelRunnerFactory.Load(
             SharedModels.Path("stories260K.gguf"),
             new ModelRunnerOptions { BlockSize = blockSize, KvCacheBlocks = blockCount, KvCacheType = KvCacheType.F32, Threads = 1 }),
+        SyntheticQ4 => ModelRunnerFactory.Load(
+            SyntheticPath.Value,
+            new ModelRunnerOptions { BlockSize = blockSize, KvCacheBlocks = blockCount, Threads = 2 }),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown runner case."),
     };
+
+    /// <summary>
+    /// The SmolLM2 tokenizer and attention layout (GQA 3:1, tied embeddings) in INT4, shrunk in depth and width so it is
+    /// written in a moment: exercises the quantized kernels and the batched kernel path under the scheduler.
+    /// </summary>
+    private static string WriteSynthetic()
+    {
+        var spec = Gateway.Engine.Synthetic.SyntheticModelSpec.Known["smollm2-135m"] with
+        {
+            EmbeddingLength = 192, BlockCount = 2, HeadCount = 6, KvHeadCount = 2, FeedForwardLength = 256, ContextLength = 1024,
+        };
+        var path = Path.Combine(Path.GetTempPath(), $"serving-tests-{Environment.ProcessId}-smollm2-q4_0.gguf");
+        Gateway.Engine.Synthetic.SyntheticModelWriter.Write(spec, SharedModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
+        return path;
+    }
 }
