@@ -115,6 +115,66 @@ internal static unsafe class DotBatch4
         return Fma.MultiplyAdd(Avx.ConvertToVector256Single(quads), Vector256.Create(d * x.Scales[b]), acc);
     }
 
+    // Single-row forms with exactly the arithmetic of the four-row kernels (one 256-bit accumulator per row, blocks in
+    // order, the same horizontal sum). A row's result must not depend on how many rows share its batch: otherwise a
+    // sequence's tokens would change with the server's load, and seeded requests would not be reproducible.
+
+    public static float Q4_0VnniRow(byte* w, sbyte* xq, float* xd, int* xs, float* xsd, int blocks)
+    {
+        var x = new QuantizedRow(xq, xd, xs, xsd);
+        Vector256<float> a = default;
+        var mask = Vector128.Create((byte)0x0F);
+        for (int b = 0; b < blocks; b++, w += BlockLayout.Q4_0Bytes)
+        {
+            var qs = Vector128.Load(w + 2);
+            var nibbles = Vector256.Create(qs & mask, Vector128.ShiftRightLogical(qs.AsUInt16(), 4).AsByte() & mask);
+            a = Q4_0StepVnni(nibbles, x, b, HalfTable.Read(w), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
+    public static float Q4_0Avx2Row(byte* w, sbyte* xq, float* xd, int* xs, float* xsd, int blocks)
+    {
+        var x = new QuantizedRow(xq, xd, xs, xsd);
+        Vector256<float> a = default;
+        var mask = Vector128.Create((byte)0x0F);
+        for (int b = 0; b < blocks; b++, w += BlockLayout.Q4_0Bytes)
+        {
+            var qs = Vector128.Load(w + 2);
+            var nibbles = Vector256.Create(qs & mask, Vector128.ShiftRightLogical(qs.AsUInt16(), 4).AsByte() & mask);
+            a = Q4_0StepAvx2(nibbles, x, b, HalfTable.Read(w), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
+    public static float Q8_0VnniRow(byte* w, sbyte* xq, float* xd, int* xs, float* xsd, int blocks)
+    {
+        var x = new QuantizedRow(xq, xd, xs, xsd);
+        Vector256<float> a = default;
+        for (int b = 0; b < blocks; b++, w += BlockLayout.Q8_0Bytes)
+        {
+            var unsignedW = Vector256.Load(w + 2) ^ Vector256.Create((byte)0x80);
+            a = Q8_0StepVnni(unsignedW, x, b, HalfTable.Read(w), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
+    public static float Q8_0Avx2Row(byte* w, sbyte* xq, float* xd, int* xs, float* xsd, int blocks)
+    {
+        var x = new QuantizedRow(xq, xd, xs, xsd);
+        Vector256<float> a = default;
+        for (int b = 0; b < blocks; b++, w += BlockLayout.Q8_0Bytes)
+        {
+            var signedW = Vector256.Load((sbyte*)(w + 2));
+            a = Q8_0StepAvx2(signedW, Avx2.Abs(signedW), x, b, HalfTable.Read(w), a);
+        }
+
+        return Vector256.Sum(a);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* results, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {

@@ -19,20 +19,23 @@ internal sealed unsafe class KernelTable
                 F32 = &DotFloat.F32Scalar; F16 = &DotFloat.F16Scalar; BF16 = &DotFloat.BF16Scalar;
                 break;
             case KernelVariant.Avx2:
+                // Where a four-row kernel exists, single rows use its arithmetic too (see DotBatch4): batch invariance.
                 Q4_0x4 = &DotBatch4.Q4_0Avx2; Q8_0x4 = &DotBatch4.Q8_0Avx2;
-                Q4_0 = &DotQ4_0Q8.Avx2; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotQ8_0Q8.Avx2; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
+                Q4_0 = &DotBatch4.Q4_0Avx2Row; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotBatch4.Q8_0Avx2Row; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
                 F32 = &DotFloat.F32Avx2; F16 = &DotFloat.F16Avx2; BF16 = &DotFloat.BF16Avx2;
                 break;
             case KernelVariant.Avx512:
                 // Batched rows reuse one unpacked weight block across four 256-bit accumulators; VNNI when present.
                 Q4_0x4 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &DotBatch4.Q4_0Vnni : &DotBatch4.Q4_0Avx2;
                 Q8_0x4 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &DotBatch4.Q8_0Vnni : &DotBatch4.Q8_0Avx2;
-                Q4_0 = &DotQ4_0Q8.Avx512; Q4_1 = &DotQ4_1Q8.Avx512; Q8_0 = &DotQ8_0Q8.Avx512; Q4_K = &DotQ4_KQ8.Avx512; Q6_K = &DotQ6_KQ8.Avx512;
+                Q4_0 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &DotBatch4.Q4_0VnniRow : &DotBatch4.Q4_0Avx2Row;
+                Q8_0 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &DotBatch4.Q8_0VnniRow : &DotBatch4.Q8_0Avx2Row;
+                Q4_1 = &DotQ4_1Q8.Avx512; Q4_K = &DotQ4_KQ8.Avx512; Q6_K = &DotQ6_KQ8.Avx512;
                 F32 = &DotFloat.F32Avx512; F16 = &DotFloat.F16Avx512; BF16 = &DotFloat.BF16Avx512;
                 break;
             case KernelVariant.AvxVnni:
                 Q4_0x4 = &DotBatch4.Q4_0Vnni; Q8_0x4 = &DotBatch4.Q8_0Vnni;
-                Q4_0 = &DotVnni.Q4_0; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotVnni.Q8_0; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
+                Q4_0 = &DotBatch4.Q4_0VnniRow; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotBatch4.Q8_0VnniRow; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
                 F32 = &DotFloat.F32Avx2; F16 = &DotFloat.F16Avx2; BF16 = &DotFloat.BF16Avx2;
                 break;
             default:

@@ -93,7 +93,7 @@ internal sealed class RequestQueue
         return false;
     }
 
-    /// <summary>Called by the loop when a request is first scheduled or leaves before that: it no longer waits.</summary>
+    /// <summary>Called by the loop when a request's prompt is fully prefilled or it leaves before that: it no longer waits.</summary>
     public void MarkNoLongerQueued(SequenceState sequence)
     {
         if (sequence.CountsAsQueued)

@@ -4,7 +4,7 @@ namespace Gateway.Serving;
 /// <param name="Accepting">False once draining for shutdown has begun.</param>
 /// <param name="Waiting">Requests accepted but not yet scheduled (including preempted ones).</param>
 /// <param name="Running">Requests holding KV blocks and being scheduled every step.</param>
-/// <param name="QueuedPromptTokens">Prompt tokens of requests accepted but not yet scheduled.</param>
+/// <param name="QueuedPromptTokens">Prompt tokens of accepted requests not yet fully prefilled.</param>
 /// <param name="KvBlocksFree">Blocks holding nothing.</param>
 /// <param name="KvBlocksUsed">Blocks referenced by running sequences.</param>
 /// <param name="KvBlocksCached">Unreferenced blocks that keep a reusable prefix until evicted.</param>

@@ -257,7 +257,6 @@ internal sealed class EngineLoop
 
     private void OnFirstScheduled(SequenceState sequence, long now)
     {
-        _queue.MarkNoLongerQueued(sequence);
         var timeline = sequence.Timeline;
         timeline.FirstScheduled = now;
         _metrics.RecordScheduled(RequestTimeline.Seconds(timeline.Enqueued, now));
@@ -319,6 +318,9 @@ internal sealed class EngineLoop
         var timeline = sequence.Timeline;
         if (timeline.FirstToken == 0)
         {
+            // Its prompt stops counting as work ahead of new arrivals only once it is fully prefilled: a long prompt
+            // mid-way through chunked prefill still delays everyone behind it, and admission must see that.
+            _queue.MarkNoLongerQueued(sequence);
             timeline.FirstToken = now;
             _metrics.RecordTimeToFirstToken(RequestTimeline.Seconds(timeline.Enqueued, now));
             _metrics.RecordPrefill(RequestTimeline.Seconds(timeline.FirstScheduled, now));

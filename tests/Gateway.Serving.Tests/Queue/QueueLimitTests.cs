@@ -3,6 +3,7 @@ using Gateway.Serving.Tests.TestDoubles;
 namespace Gateway.Serving.Tests.Queue;
 
 /// <summary>Admission limits refuse at once, with a retry hint, and keep memory bounded.</summary>
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class QueueLimitTests
 {
     private static HashingRunner Runner() => new(TestTokenizer.Letters(), blockSize: 16, blockCount: 64);
