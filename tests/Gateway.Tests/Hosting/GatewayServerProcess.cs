@@ -8,6 +8,7 @@ internal sealed class GatewayServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly System.Text.StringBuilder _log = new();
+    private bool _disposed;
 
     private GatewayServerProcess(Process process, Uri baseAddress)
     {
@@ -71,6 +72,12 @@ internal sealed class GatewayServerProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
