@@ -35,39 +35,14 @@ internal static class CompletionsEndpoint
 
         var created = RequestLifetime.UnixNow();
         var logprobs = request.Options.Sampling.Logprobs ? new LogprobFormatter(tokenizer) : null;
-        Usage usage;
-        try
-        {
-            if (request.Options.Stream)
-            {
-                var formatter = new CompletionChunkFormatter(id, created, request.Model, logprobs, request.Echo ? echoes : null);
-                usage = await StreamingResponder.RunAsync(context, streams, formatter, request.Options.IncludeUsage, request.Options.N, lifetime.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                var choices = await ChoiceCollector.CollectAsync(streams, lifetime.Token).ConfigureAwait(false);
-                if (choices.FirstOrDefault(c => c.Error is not null) is { } failed)
+        await ChoiceResponder.RespondAsync(context, streams, request.Options, request.Model, lifetime, settings,
+            new CompletionChunkFormatter(id, created, request.Model, logprobs, request.Echo ? echoes : null),
+            (choices, usage) => new CompletionResponse(id, created, request.Model,
+                choices.Select((c, i) =>
                 {
-                    throw new OpenAiRequestException(500, failed.Error!, OpenAiErrorTypes.Server, null, "generation_failed");
-                }
-
-                usage = UsageCalculator.Sum(choices.Select(c => c.Usage).ToArray(), request.Options.N);
-                var response = new CompletionResponse(id, created, request.Model,
-                    choices.Select((c, i) =>
-                    {
-                        var prefix = request.Echo ? echoes[i] : string.Empty;
-                        return new CompletionChoice(prefix + c.Text, i, logprobs?.Completion(c.Tokens, prefix.Length), UsageCalculator.FinishReasonText(c.Finish));
-                    }).ToArray(),
-                    usage);
-                await Results.Json(response, ApiJson.Options).ExecuteAsync(context).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
-        {
-            await RequestLifetime.ReportTimeoutAsync(context, settings).ConfigureAwait(false);
-            return;
-        }
-
-        context.Features.Set(new UsageFeature { PromptTokens = usage.PromptTokens, CompletionTokens = usage.CompletionTokens, Model = request.Model });
+                    var prefix = request.Echo ? echoes[i] : string.Empty;
+                    return new CompletionChoice(prefix + c.Text, i, logprobs?.Completion(c.Tokens, prefix.Length), UsageCalculator.FinishReasonText(c.Finish));
+                }).ToArray(),
+                usage)).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,4 @@
-namespace Gateway.Engine.Tests;
+namespace Gateway.Testing;
 
 /// <summary>
 /// Finds the shared model files (<c>shared/models</c> beside the checkout) by walking up from the test assembly, so the
