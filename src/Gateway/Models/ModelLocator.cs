@@ -19,7 +19,7 @@ internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
         }
 
         var cache = options.ResolveCacheDirectory();
-        foreach (var directory in options.SearchDirectories.Append(cache))
+        foreach (var directory in SearchPaths(options.SearchDirectories).Append(cache))
         {
             var found = FindModelIn(directory);
             if (found is not null)
@@ -45,6 +45,38 @@ internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
         }
 
         return destination;
+    }
+
+    /// <summary>
+    /// Relative search directories are tried against the working directory and then against every folder above the
+    /// executable, so `dotnet run` (whose working directory varies) and a published binary both find a checkout's models.
+    /// </summary>
+    private static IEnumerable<string> SearchPaths(IEnumerable<string> directories)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in directories)
+        {
+            if (Path.IsPathRooted(directory))
+            {
+                if (seen.Add(directory))
+                {
+                    yield return directory;
+                }
+
+                continue;
+            }
+
+            var candidates = new List<string> { Path.GetFullPath(directory) };
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                candidates.Add(Path.GetFullPath(Path.Combine(dir.FullName, directory)));
+            }
+
+            foreach (var candidate in candidates.Where(seen.Add))
+            {
+                yield return candidate;
+            }
+        }
     }
 
     private string? FindModelIn(string directory)
