@@ -19,14 +19,16 @@ internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
         }
 
         var cache = options.ResolveCacheDirectory();
-        foreach (var directory in SearchPaths(options.SearchDirectories).Append(cache))
+        var directories = SearchPaths(options.SearchDirectories).Append(cache).Where(Directory.Exists).ToList();
+        // The default model wherever it is first, then any servable GGUF: a stray model in a folder searched early
+        // must not shadow the one the documentation promises.
+        var found = directories.Select(d => Path.Combine(d, options.DefaultFileName)).FirstOrDefault(File.Exists)
+            ?? directories.Select(FindServableModelIn).FirstOrDefault(m => m is not null);
+        if (found is not null)
         {
-            var found = FindModelIn(directory);
-            if (found is not null)
-            {
-                log.WriteLine($"Using model {found}");
-                return found;
-            }
+            found = Path.GetFullPath(found);
+            log.WriteLine($"Using model {found}");
+            return found;
         }
 
         var destination = Path.Combine(cache, options.DefaultFileName);
@@ -79,19 +81,8 @@ internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
         }
     }
 
-    private string? FindModelIn(string directory)
+    private static string? FindServableModelIn(string directory)
     {
-        if (!Directory.Exists(directory))
-        {
-            return null;
-        }
-
-        var preferred = Path.Combine(directory, options.DefaultFileName);
-        if (File.Exists(preferred))
-        {
-            return Path.GetFullPath(preferred);
-        }
-
         // Vocab-only GGUFs (tokenizer files) have no tensors and cannot be served; skip them.
         foreach (var candidate in Directory.EnumerateFiles(directory, "*.gguf").Order(StringComparer.Ordinal))
         {
