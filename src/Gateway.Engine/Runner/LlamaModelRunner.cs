@@ -43,6 +43,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _keyScratch;
     private readonly float[][] _valueScratch;
     private readonly List<AttentionSpan> _attentionSpans = [];
+
+    // Set per forward pass: a few short decode sequences, where waking the workers costs more than the attention.
+    private bool _smallAttention;
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -159,7 +162,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             AddBias(_value, w.ValueBias, tokens);
             RotateAndStore(layer, tokens);
 
-            if (IsSmallAttention(tokens))
+            if (_smallAttention)
             {
                 // A few short decode sequences: waking the workers would cost more than the work itself.
                 Attend(layer, 0, 1);
@@ -277,6 +280,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             wanted += chunk.ComputeLogits ? 1 : 0;
         }
 
+        long positions = 0;
+        for (var t = 0; t < tokens; t++)
+        {
+            positions += _tokenPosition[t] + 1;
+        }
+
+        _smallAttention = positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
@@ -412,17 +422,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 }
             }
         }
-    }
-
-    private bool IsSmallAttention(int tokens)
-    {
-        long positions = 0;
-        for (var t = 0; t < tokens; t++)
-        {
-            positions += _tokenPosition[t] + 1;
-        }
-
-        return positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
     }
 
     private void ComputeLogits(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)

@@ -169,22 +169,48 @@ public sealed class Sampler
 
     private static int SelectTopK(ReadOnlySpan<float> logits, int[] ids, int k)
     {
-        // Order the whole vocabulary by logit only as far as needed: a partial sort of the candidate ids.
-        var keys = ArrayPool<float>.Shared.Rent(logits.Length);
-        try
+        // Quickselect: move the k largest logits to the front in O(vocab) per token, unordered (the later filters do
+        // not need an order), instead of sorting the whole vocabulary on every step.
+        int lo = 0, hi = logits.Length - 1;
+        while (lo < hi)
         {
-            for (var i = 0; i < logits.Length; i++)
+            var pivot = logits[ids[lo + ((hi - lo) / 2)]];
+            int i = lo, j = hi;
+            while (i <= j)
             {
-                keys[i] = -logits[i];
+                while (logits[ids[i]] > pivot)
+                {
+                    i++;
+                }
+
+                while (logits[ids[j]] < pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (ids[i], ids[j]) = (ids[j], ids[i]);
+                    i++;
+                    j--;
+                }
             }
 
-            Array.Sort(keys, ids, 0, logits.Length);
-            return k;
+            if (k - 1 <= j)
+            {
+                hi = j;
+            }
+            else if (k - 1 >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                break;
+            }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(keys);
-        }
+
+        return k;
     }
 
     private static int FilterMinP(int[] ids, float[] probs, int count, float minP)
