@@ -13,6 +13,12 @@ namespace Gateway.Serving.Diagnostics;
 /// recent mean of tokens generated per request (requests mostly stop before their limit).
 /// </para>
 /// <para>
+/// Plus the backlog: requests accepted but not yet started (<c>gateway_num_requests_waiting</c>) times the mean
+/// offered tokens per request, spread over <see cref="DemandGaugeSettings.BacklogHorizon"/>. Arrivals alone miss a
+/// backlog that outlives the moving average — closed-loop clients waiting on queued streams send nothing new — and
+/// work that waits is demand the pod has not met. Latency admission keeps this term small whenever it is working.
+/// </para>
+/// <para>
 /// Denominator: the engine's measured capacity in tokens per busy second (step tokens over step time, sampled over
 /// <see cref="DemandGaugeSettings.CapacitySampleBusySeconds"/> of engine time), holding the best recent sample and
 /// letting it decay with <see cref="DemandGaugeSettings.CapacityHalfLife"/>. Small batches use a CPU engine poorly,
@@ -38,10 +44,14 @@ internal sealed class DemandGauge
     private readonly double _offeredTau;
     private readonly double _generationTau;
     private readonly double _capacityDecayPerSecond;
+    private readonly double _backlogHorizon;
+    private readonly Func<int> _waitingRequests;
     private long _lastUpdate;
 
     // Exponentially decayed sums: tokens offered, tokens generated, requests that started generating.
     private double _offeredMass;
+    private double _offeredRequestMass;
+    private double _lastMeanRequestTokens;
     private double _generatedMass;
     private double _startedMass;
 
@@ -51,11 +61,13 @@ internal sealed class DemandGauge
     private double _capacity;
     private long _capacityUpdated;
 
-    public DemandGauge(TimeProvider time, DemandGaugeSettings settings)
+    public DemandGauge(TimeProvider time, DemandGaugeSettings settings, Func<int>? waitingRequests = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         settings.Validate();
         _time = time;
+        _waitingRequests = waitingRequests ?? (static () => 0);
+        _backlogHorizon = settings.BacklogHorizon.TotalSeconds;
         _settings = settings;
         _offeredTau = settings.OfferedTimeConstant.TotalSeconds;
         _generationTau = settings.GenerationTimeConstant.TotalSeconds;
@@ -65,10 +77,10 @@ internal sealed class DemandGauge
     }
 
     /// <summary>Registers the gauge on <paramref name="meter"/> under <see cref="MetricName"/>.</summary>
-    public static DemandGauge Register(Meter meter, KeyValuePair<string, object?> modelTag, TimeProvider time)
+    public static DemandGauge Register(Meter meter, KeyValuePair<string, object?> modelTag, TimeProvider time, Func<int> waitingRequests)
     {
         ArgumentNullException.ThrowIfNull(meter);
-        var gauge = new DemandGauge(time, DemandGaugeSettings.Default);
+        var gauge = new DemandGauge(time, DemandGaugeSettings.Default, waitingRequests);
         meter.CreateObservableGauge(
             MetricName,
             () => new Measurement<double>(gauge.Ratio(), modelTag),
@@ -83,7 +95,10 @@ internal sealed class DemandGauge
         lock (_lock)
         {
             Advance();
-            _offeredMass += promptTokens + ExpectedGeneration(maxTokens);
+            var tokens = promptTokens + ExpectedGeneration(maxTokens);
+            _offeredMass += tokens;
+            _offeredRequestMass += 1;
+            _lastMeanRequestTokens = _offeredMass / _offeredRequestMass;
         }
     }
 
@@ -150,14 +165,16 @@ internal sealed class DemandGauge
         }
     }
 
-    /// <summary>The published value: offered rate over capacity, 0 while capacity is unmeasured.</summary>
+    /// <summary>The published value: offered rate plus backlog rate over capacity, 0 while capacity is unmeasured.</summary>
     public double Ratio()
     {
+        var waiting = Math.Max(0, _waitingRequests());
         lock (_lock)
         {
             Advance();
             var capacity = DecayedCapacity(_time.GetTimestamp());
-            return capacity > 0 ? _offeredMass / _offeredTau / capacity : 0;
+            var backlogTokensPerSecond = waiting * _lastMeanRequestTokens / _backlogHorizon;
+            return capacity > 0 ? ((_offeredMass / _offeredTau) + backlogTokensPerSecond) / capacity : 0;
         }
     }
 
@@ -187,7 +204,9 @@ internal sealed class DemandGauge
         }
 
         _lastUpdate = now;
-        _offeredMass *= Math.Exp(-elapsed / _offeredTau);
+        var offeredDecay = Math.Exp(-elapsed / _offeredTau);
+        _offeredMass *= offeredDecay;
+        _offeredRequestMass *= offeredDecay;
         var generationDecay = Math.Exp(-elapsed / _generationTau);
         _generatedMass *= generationDecay;
         _startedMass *= generationDecay;

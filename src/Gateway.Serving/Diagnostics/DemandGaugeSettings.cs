@@ -12,6 +12,8 @@ namespace Gateway.Serving.Diagnostics;
 /// <param name="CapacitySampleBusySeconds">Engine busy time per capacity sample (5 s: long enough to mix prefill-heavy
 /// and decode-heavy steps, so a burst of cheap prefill tokens does not pass for capacity).</param>
 /// <param name="CapacityHalfLife">How fast a held capacity peak fades when no sample reaches it again (5 min).</param>
+/// <param name="BacklogHorizon">Time over which waiting requests count as demand (10 s, the offered rate's time
+/// constant: a backlog weighs as much as the arrivals of the last time constant).</param>
 /// <param name="DefaultExpectedGeneration">Expected generated tokens of a request without max_tokens before any
 /// request has generated.</param>
 internal readonly record struct DemandGaugeSettings(
@@ -19,10 +21,11 @@ internal readonly record struct DemandGaugeSettings(
     TimeSpan GenerationTimeConstant,
     double CapacitySampleBusySeconds,
     TimeSpan CapacityHalfLife,
+    TimeSpan BacklogHorizon,
     int DefaultExpectedGeneration)
 {
     public static DemandGaugeSettings Default { get; } = new(
-        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), 5.0, TimeSpan.FromMinutes(5), 256);
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), 5.0, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), 256);
 
     public void Validate()
     {
@@ -30,6 +33,7 @@ internal readonly record struct DemandGaugeSettings(
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GenerationTimeConstant, TimeSpan.Zero, nameof(GenerationTimeConstant));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CapacitySampleBusySeconds, nameof(CapacitySampleBusySeconds));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CapacityHalfLife, TimeSpan.Zero, nameof(CapacityHalfLife));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BacklogHorizon, TimeSpan.Zero, nameof(BacklogHorizon));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DefaultExpectedGeneration, nameof(DefaultExpectedGeneration));
     }
 }

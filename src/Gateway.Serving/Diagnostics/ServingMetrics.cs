@@ -71,7 +71,7 @@ internal sealed class ServingMetrics : IDisposable
         _stepDuration = _meter.CreateHistogram("gateway_engine_step_duration_seconds", "s", "Duration of one engine step.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
         _stepPhaseDuration = _meter.CreateHistogram("gateway_engine_step_phase_duration_seconds", "s", "Engine step time by phase: schedule, forward, sample (includes detokenize and stop checks).", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
         _batchSize = _meter.CreateHistogram("gateway_engine_batch_size", "{sequence}", "Sequences in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
-        Demand = DemandGauge.Register(_meter, _modelTag, time ?? TimeProvider.System);
+        Demand = DemandGauge.Register(_meter, _modelTag, time ?? TimeProvider.System, () => Volatile.Read(ref _waiting));
         _stepTokens = _meter.CreateHistogram("gateway_engine_step_tokens", "{token}", "Tokens (decode plus prefill) in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = StepTokenBuckets });
     }
 

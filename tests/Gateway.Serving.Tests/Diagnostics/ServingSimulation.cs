@@ -29,11 +29,14 @@ internal sealed class ServingSimulation
     private double _nextOpenArrival = double.PositiveInfinity;
     private double _openInterval;
 
-    public ServingSimulation(int promptTokens = 64, int generatedTokens = 32)
+    private readonly bool _admission;
+
+    public ServingSimulation(int promptTokens = 64, int generatedTokens = 32, bool admission = true)
     {
         PromptTokens = promptTokens;
         GeneratedTokens = generatedTokens;
-        Gauge = new DemandGauge(Time, DemandGaugeSettings.Default);
+        _admission = admission;
+        Gauge = new DemandGauge(Time, DemandGaugeSettings.Default, () => _waiting.Count);
     }
 
     public ManualTimeProvider Time { get; } = new();
@@ -119,7 +122,7 @@ internal sealed class ServingSimulation
         Offered++;
         Gauge.RecordOffered(PromptTokens, GeneratedTokens);
         var estimatedTtft = (_queuedPromptTokens + PromptTokens) / CapacityTokensPerSecond;
-        if (_queuedPromptTokens > 0 && estimatedTtft > SloSeconds)
+        if (_admission && _queuedPromptTokens > 0 && estimatedTtft > SloSeconds)
         {
             Refused++;
             return false;
