@@ -4,8 +4,8 @@ using Gateway.Engine.Runner;
 using Gateway.FrontDoor;
 using Gateway.FrontDoor.Routing;
 using Gateway.Models;
+using Gateway.Observability;
 using Gateway.Observability.Metrics;
-using Gateway.Observability.Tracing;
 
 namespace Gateway.Hosting;
 
@@ -29,7 +29,7 @@ internal static class GatewayHost
         {
             var source = new ModelSourceOptions();
             configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
-            var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
+            var path = new ModelLocator(source, Console.Error).Resolve(null);
             runner = ModelRunnerFactory.Load(path, EngineOptions.From(configuration));
         }
         catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
@@ -39,8 +39,7 @@ internal static class GatewayHost
         }
 
         builder.Services.AddSingleton(runner);
-        builder.Services.AddGatewayMetrics();
-        builder.Services.AddGatewayTracing(configuration);
+        builder.Services.AddGatewayTelemetry(configuration);
         builder.Services.AddGatewayServing(configuration);
         builder.Services.AddOpenAiApi(configuration);
         builder.Services.AddGatewayFrontDoor(configuration);

@@ -30,7 +30,7 @@ internal sealed class GatewayServerProcess : IDisposable
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { GatewayProcess.AssemblyPath, "--model", SharedModels.Path("stories260K.gguf"), "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArgs))
+        foreach (var a in new[] { GatewayProcess.AssemblyPath, "--model", TestModels.Path("stories260K.gguf"), "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(a);
         }
