@@ -16,4 +16,13 @@ public sealed class ModelSourceOptions
 
     /// <summary>File name preferred in the search directories; the gateway ships this model beside itself (<c>models/</c>).</summary>
     public string DefaultFileName { get; set; } = "stories260K.gguf";
+
+    /// <summary>Served model id; defaults to the model file's (or folder's) name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Worker threads for the kernels; 0 uses every core.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Caps the context below the model's trained length (saves RoPE tables and KV); 0 keeps the model's.</summary>
+    public int ContextLength { get; set; }
 }
