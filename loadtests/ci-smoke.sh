@@ -6,7 +6,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-model="${GATEWAY_SMOKE_MODEL:-$repo/../shared/models/stories260K.gguf}"
+model="${GATEWAY_SMOKE_MODEL:-$repo/models/stories260K.gguf}"
 config="${CONFIGURATION:-Release}"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 url="http://127.0.0.1:$port"

@@ -38,7 +38,7 @@ done
 
 # The front door serves only a tiny local model itself; the real model lives on the replicas.
 front_port="$(free_port)"
-$gateway --model "$repo/../shared/models/stories260K.gguf" --urls "http://127.0.0.1:$front_port" --Model:Threads=1 \
+$gateway --model "$repo/models/stories260K.gguf" --urls "http://127.0.0.1:$front_port" --Model:Threads=1 \
   --FrontDoor:Redis:Configuration="127.0.0.1:$redis_port" "${cluster_args[@]}" > "$out/front-door.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$front_port"

@@ -1,39 +1,17 @@
 // Checks Grafana dashboard JSON against the dashboard model of @grafana/schema (required fields, the schema version
 // its defaultDashboard carries, known variable types) and against this project's conventions: every query goes through
 // the ${datasource} variable, a model variable exists, panels do not overlap, refIds are unique per panel, and the
-// metric names queried are ones the gateway exports (config-contract.md) or standard Prometheus/kube-state-metrics ones.
+// metric names queried are ones the gateway exports (GatewayMetricNames.cs, via gateway-metric-names.mjs) or standard Prometheus/kube-state-metrics ones.
 //   node validate-dashboards.mjs DASHBOARD.json...
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { defaultDashboard } from "@grafana/schema";
+import { GATEWAY_METRICS } from "./gateway-metric-names.mjs";
 
 // VariableType in @grafana/schema's dashboard types.
 const VARIABLE_TYPES = new Set(["query", "adhoc", "groupby", "constant", "datasource", "interval", "textbox", "custom", "system", "snapshot", "switch"]);
 const PANEL_TYPES = new Set(["row", "timeseries", "stat", "gauge", "bargauge", "table", "heatmap", "text", "piechart", "histogram", "barchart", "state-timeline", "logs"]);
 const GRID_COLUMNS = 24;
-
-const GATEWAY_METRICS = new Set([
-  "gateway_time_to_first_token_seconds",
-  "gateway_inter_token_latency_seconds",
-  "gateway_e2e_request_latency_seconds",
-  "gateway_request_queue_time_seconds",
-  "gateway_request_prefill_time_seconds",
-  "gateway_request_decode_time_seconds",
-  "gateway_num_requests_running",
-  "gateway_num_requests_waiting",
-  "gateway_kv_cache_usage_ratio",
-  "gateway_demand_ratio",
-  "gateway_prefix_cache_queries_total",
-  "gateway_prefix_cache_hits_total",
-  "gateway_prompt_tokens_total",
-  "gateway_generation_tokens_total",
-  "gateway_requests_total",
-  "gateway_rate_limited_total",
-  "gateway_queue_rejections_total",
-  "gateway_engine_step_duration_seconds",
-  "gateway_engine_batch_size",
-  "gateway_engine_step_tokens",
-]);
 const HISTOGRAM_SUFFIX = /_(bucket|sum|count)$/;
 
 function metricNamesIn(expr) {

@@ -67,6 +67,7 @@ check "PrometheusRule up to date with the rule files" node "$here/render-prometh
 check "dashboards up to date with generate-dashboards.mjs" node "$repo/grafana/generate-dashboards.mjs" --check
 check "grafana provisioning files" node "$here/validate-grafana-provisioning.mjs" "$repo"
 check "dashboards shape (@grafana/schema)" node "$here/validate-dashboards.mjs" "$repo"/grafana/dashboards/*.json
+check "rule and autoscaler metric names exported" node "$here/check-metric-names.mjs" "$repo"
 check "dashboard and autoscaler PromQL parses" bash -c "node '$here/render-queries-as-rules.mjs' '$repo' > '$work/dashboards.rules.yml' && promtool check rules '$work/dashboards.rules.yml'"
 
 # Dockerfile: every project file it copies for the restore layer exists (the image cannot be built here).

@@ -17,7 +17,7 @@ public sealed class GgufFileTests : IDisposable
     [Fact]
     public void Reads_the_real_stories_model()
     {
-        using var file = GgufFile.Open(SharedModels.Path("stories260K.gguf"));
+        using var file = GgufFile.Open(TestModels.Path("stories260K.gguf"));
         Assert.Equal(3u, file.Version);
         Assert.Equal("llama", file.Metadata.GetString("general.architecture"));
         Assert.Equal(64, file.Metadata.GetInt32("llama.embedding_length"));
@@ -72,7 +72,7 @@ public sealed class GgufFileTests : IDisposable
     public void Truncated_file()
     {
         var path = Path.Combine(_dir, "truncated.gguf");
-        var original = File.ReadAllBytes(SharedModels.Path("stories260K.gguf"));
+        var original = File.ReadAllBytes(TestModels.Path("stories260K.gguf"));
         File.WriteAllBytes(path, original[..(original.Length / 2)]);
         AssertLoadFails(path, "truncated");
     }
@@ -81,7 +81,7 @@ public sealed class GgufFileTests : IDisposable
     public void Truncated_header()
     {
         var path = Path.Combine(_dir, "header.gguf");
-        File.WriteAllBytes(path, File.ReadAllBytes(SharedModels.Path("stories260K.gguf"))[..100]);
+        File.WriteAllBytes(path, File.ReadAllBytes(TestModels.Path("stories260K.gguf"))[..100]);
         AssertLoadFails(path, "truncated");
     }
 
@@ -89,7 +89,7 @@ public sealed class GgufFileTests : IDisposable
     public void Unsupported_version()
     {
         var path = Path.Combine(_dir, "v9.gguf");
-        var bytes = File.ReadAllBytes(SharedModels.Path("stories260K.gguf"));
+        var bytes = File.ReadAllBytes(TestModels.Path("stories260K.gguf"));
         bytes[4] = 9;
         File.WriteAllBytes(path, bytes);
         AssertLoadFails(path, "unsupported GGUF version 9");
@@ -145,7 +145,7 @@ public sealed class GgufFileTests : IDisposable
     private string Rewrite(string name, Action<GgufWriter>? edit = null, string? skipTensor = null)
     {
         var path = Path.Combine(_dir, name);
-        using var source = GgufFile.Open(SharedModels.Path("stories260K.gguf"));
+        using var source = GgufFile.Open(TestModels.Path("stories260K.gguf"));
         var writer = new GgufWriter();
         foreach (var key in source.Metadata.Keys)
         {

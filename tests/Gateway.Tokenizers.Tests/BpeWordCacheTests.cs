@@ -9,7 +9,7 @@ public sealed class BpeWordCacheTests
     [InlineData(3)]
     public void Encoding_is_the_same_with_no_cache_or_one_that_keeps_overflowing(int capacity)
     {
-        using var file = GgufFile.Open(SharedModels.Path("smollm2-135m-vocab.gguf"));
+        using var file = GgufFile.Open(TestModels.Path("smollm2-135m-vocab.gguf"));
         var tokenizer = TokenizerFactory.FromGguf(file, new TokenizerOptions { BpeWordCacheCapacity = capacity });
 
         // Twice over, so the second pass meets whatever the first left in the cache.

@@ -6,7 +6,7 @@ namespace Gateway.Tokenizers.Tests;
 public sealed class HuggingFaceTokenizerJsonTests
 {
     private static readonly Lazy<GgufTokenizerMetadata> SmolLm2Converted =
-        new(() => HuggingFaceTokenizerJson.Convert(SharedModels.Path("smollm2-135m-instruct.tokenizer.json"), "smollm"));
+        new(() => HuggingFaceTokenizerJson.Convert(TestModels.Path("smollm2-135m-instruct.tokenizer.json"), "smollm"));
 
     private static readonly Lazy<ITokenizer> SmolLm2FromConversion = new(() => TinyVocabularies.Build(SmolLm2Converted.Value));
 
@@ -16,7 +16,7 @@ public sealed class HuggingFaceTokenizerJsonTests
     public void Conversion_yields_the_tokens_types_and_merges_of_the_reference_gguf()
     {
         var converted = SmolLm2Converted.Value;
-        using var reference = GgufFile.Open(SharedModels.Path("smollm2-135m-vocab.gguf"));
+        using var reference = GgufFile.Open(TestModels.Path("smollm2-135m-vocab.gguf"));
         var metadata = reference.Metadata;
 
         Assert.Equal("gpt2", converted.Model);

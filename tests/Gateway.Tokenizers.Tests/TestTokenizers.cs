@@ -18,7 +18,7 @@ internal static class TestTokenizers
 
     public static ITokenizer Load(string fileName)
     {
-        using var file = GgufFile.Open(SharedModels.Path(fileName));
+        using var file = GgufFile.Open(TestModels.Path(fileName));
         return TokenizerFactory.FromGguf(file);
     }
 }

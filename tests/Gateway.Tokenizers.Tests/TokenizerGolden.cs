@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Gateway.Tokenizers.Tests;
 
-/// <summary>The texts and llama.cpp's ids for them from <c>shared/models/tokenizer-golden.json</c>.</summary>
+/// <summary>The texts and llama.cpp's ids for them from <c>models/tokenizer-golden.json</c>.</summary>
 internal static class TokenizerGolden
 {
     private static readonly Lazy<GoldenCase[]> CasesLazy = new(Read);
@@ -23,7 +23,7 @@ internal static class TokenizerGolden
 
     private static GoldenCase[] Read()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(SharedModels.Path("tokenizer-golden.json")));
+        using var document = JsonDocument.Parse(File.ReadAllText(TestModels.Path("tokenizer-golden.json")));
         return [.. document.RootElement.GetProperty("cases").EnumerateArray().Select(c => new GoldenCase(
             c.GetProperty("text").GetString()!,
             [.. c.GetProperty("gpt2_smollm2").EnumerateArray().Select(e => e.GetInt32())],

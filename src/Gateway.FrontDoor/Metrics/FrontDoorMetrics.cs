@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using Gateway.FrontDoor.RateLimiting;
+using Gateway.Observability.Metrics;
 
 namespace Gateway.FrontDoor.Metrics;
 
 /// <summary>The front door's instruments on Meter "Gateway.FrontDoor", named as in the shared metrics contract.</summary>
 internal sealed class FrontDoorMetrics
 {
-    public const string MeterName = "Gateway.FrontDoor";
+    public const string MeterName = GatewayMetricNames.FrontDoorMeter;
 
     private static readonly string[] s_statusLabels = BuildStatusLabels();
 
@@ -16,8 +17,8 @@ internal sealed class FrontDoorMetrics
     public FrontDoorMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("gateway_requests_total", description: "Requests answered, by status, model and tenant.");
-        _rateLimited = meter.CreateCounter<long>("gateway_rate_limited_total", description: "Requests refused by a tenant limit.");
+        _requests = meter.CreateCounter<long>(GatewayMetricNames.Requests, description: "Requests answered, by status, model and tenant.");
+        _rateLimited = meter.CreateCounter<long>(GatewayMetricNames.RateLimited, description: "Requests refused by a tenant limit.");
     }
 
     public void Request(int statusCode, string model, string tenant) =>

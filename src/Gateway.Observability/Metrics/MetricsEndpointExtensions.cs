@@ -2,27 +2,28 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Gateway.Observability.Metrics;
 
 public static class MetricsEndpointExtensions
 {
     /// <summary>
-    /// Maps a GET endpoint serving the scrape. The exposition is resolved here, not on the first scrape, so that its
-    /// listener starts with the application and sees measurements made before anyone scrapes.
+    /// Maps prometheus-net's scrape endpoint over the gateway's registry. The bridge is resolved here, not on the first
+    /// scrape, so that its listener starts with the application and sees measurements made before anyone scrapes.
+    /// The text format 0.0.4 is served whatever the scraper asks for, as before the move to prometheus-net: OpenMetrics
+    /// would rename histogram bucket labels (le="1" becomes le="1.0") and split the dashboards' series.
     /// </summary>
     public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string pattern = "/metrics")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var exposition = endpoints.ServiceProvider.GetRequiredService<IMetricsExposition>();
-        return endpoints.MapGet(pattern, async context =>
-        {
-            // Rendered to memory first: Kestrel forbids synchronous writes to the response body.
-            using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-            exposition.WriteTo(text);
-            context.Response.ContentType = exposition.ContentType;
-            context.Response.Headers.CacheControl = "no-store";
-            await context.Response.WriteAsync(text.ToString(), context.RequestAborted).ConfigureAwait(false);
-        });
+        var bridge = endpoints.ServiceProvider.GetRequiredService<MeterPrometheusBridge>();
+        return endpoints.MapMetrics(
+            settings =>
+            {
+                settings.Registry = bridge.Registry;
+                settings.EnableOpenMetrics = false;
+            },
+            pattern);
     }
 }

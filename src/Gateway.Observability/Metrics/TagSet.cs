@@ -1,29 +1,33 @@
-using System.Text;
+using System.Globalization;
 
 namespace Gateway.Observability.Metrics;
 
 /// <summary>
 /// The identity of one series: the raw tags as recorded (for allocation-free lookups from the measurement span)
-/// plus the label text rendered once when the series is created.
+/// plus the Prometheus label names and values worked out once when the series is created.
 /// </summary>
 internal sealed class TagSet
 {
-    private TagSet(KeyValuePair<string, object?>[] tags, int hash, string labelText)
+    private TagSet(KeyValuePair<string, object?>[] tags, int hash, string[] labelNames, string[] labelValues)
     {
         Tags = tags;
         Hash = hash;
-        LabelText = labelText;
+        LabelNames = labelNames;
+        LabelValues = labelValues;
     }
 
     public KeyValuePair<string, object?>[] Tags { get; }
 
     public int Hash { get; }
 
-    /// <summary>Comma-separated <c>name="value"</c> pairs sorted by name, without braces; empty when untagged.</summary>
-    public string LabelText { get; }
+    /// <summary>Prometheus label names, sorted ordinally, without duplicates.</summary>
+    public string[] LabelNames { get; }
+
+    /// <summary>The values of <see cref="LabelNames"/>, in the same order.</summary>
+    public string[] LabelValues { get; }
 
     public static TagSet FromMeasurement(ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
-        Create(tags.ToArray(), tags, static value => PrometheusText.FormatTagValue(value));
+        Create(tags.ToArray(), tags, FormatTagValue);
 
     /// <summary>The same label names as <paramref name="template"/> with every value replaced by the overflow marker.</summary>
     public static TagSet Overflow(ReadOnlySpan<KeyValuePair<string, object?>> template)
@@ -94,25 +98,29 @@ internal sealed class TagSet
         }
 
         Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var text = new StringBuilder();
-        string? previous = null;
+        var names = new List<string>(labels.Length);
+        var values = new List<string>(labels.Length);
         foreach (var (name, value) in labels)
         {
             // Distinct tag keys can sanitize to one label name ("a.b", "a_b"); a repeated label would void the scrape.
-            if (name == previous)
+            if (names.Count > 0 && names[^1] == name)
             {
                 continue;
             }
 
-            previous = name;
-            if (text.Length > 0)
-            {
-                text.Append(',');
-            }
-
-            text.Append(name).Append("=\"").Append(PrometheusText.EscapeLabelValue(value)).Append('"');
+            names.Add(name);
+            values.Add(value);
         }
 
-        return new TagSet(stored, ComputeHash(stored), text.ToString());
+        return new TagSet(stored, ComputeHash(stored), [.. names], [.. values]);
     }
+
+    private static string FormatTagValue(object? value) => value switch
+    {
+        null => string.Empty,
+        string s => s,
+        bool b => b ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
 }

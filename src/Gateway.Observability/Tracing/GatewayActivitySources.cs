@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Gateway.Observability.Tracing;
 
 /// <summary>
-/// Activity source and span names shared by all layers. Gateway.Serving cannot reference this project and repeats
-/// the strings; the tracer provider subscribes to every source matching <see cref="AllSourcesPattern"/>.
+/// Activity source and span names shared by all layers; the tracer provider subscribes to every source matching
+/// <see cref="AllSourcesPattern"/>.
 /// </summary>
 public static class GatewayActivitySources
 {

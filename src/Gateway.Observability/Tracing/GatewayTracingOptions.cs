@@ -11,6 +11,7 @@ public sealed class GatewayTracingOptions
     /// <summary>The standard OpenTelemetry variable, used when the Tracing section names no endpoint.</summary>
     public const string StandardEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>OTLP collector base address (over HTTP the exporter appends <c>/v1/traces</c> and <c>/v1/metrics</c>).</summary>
     public Uri? OtlpEndpoint { get; set; }
 
     public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
@@ -21,6 +22,20 @@ public sealed class GatewayTracingOptions
     public double SamplingRatio { get; set; } = 1.0;
 
     public bool Enabled => OtlpEndpoint is not null;
+
+    /// <summary>Throws, naming the key, when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (SamplingRatio is < 0 or > 1 || double.IsNaN(SamplingRatio))
+        {
+            throw new InvalidOperationException($"{SectionName}:SamplingRatio must be between 0 and 1, got {SamplingRatio}");
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceName))
+        {
+            throw new InvalidOperationException($"{SectionName}:ServiceName must not be empty");
+        }
+    }
 
     /// <summary>Reads the Tracing section, falling back to OTEL_EXPORTER_OTLP_ENDPOINT for the endpoint.</summary>
     public static GatewayTracingOptions FromConfiguration(IConfiguration configuration)

@@ -1,3 +1,4 @@
+using Gateway.Observability.Metrics;
 using System.Diagnostics.Metrics;
 
 namespace Gateway.Serving.Diagnostics;
@@ -36,7 +37,7 @@ namespace Gateway.Serving.Diagnostics;
 internal sealed class DemandGauge
 {
     /// <summary>The Prometheus name; also in Gateway.Observability's GatewayMetricNames (this project cannot reference it).</summary>
-    public const string MetricName = "gateway_demand_ratio";
+    public const string MetricName = GatewayMetricNames.DemandRatio;
 
     private readonly TimeProvider _time;
     private readonly DemandGaugeSettings _settings;

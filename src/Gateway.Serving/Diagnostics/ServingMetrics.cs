@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gateway.Observability.Metrics;
 
 namespace Gateway.Serving.Diagnostics;
 
@@ -9,7 +10,7 @@ namespace Gateway.Serving.Diagnostics;
 /// </summary>
 internal sealed class ServingMetrics : IDisposable
 {
-    public const string MeterName = "Gateway.Serving";
+    public const string MeterName = GatewayMetricNames.ServingMeter;
 
     private static readonly double[] FirstTokenBuckets =
         [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80];
@@ -53,26 +54,26 @@ internal sealed class ServingMetrics : IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _modelTag = new("model", model);
-        _timeToFirstToken = Seconds("gateway_time_to_first_token_seconds", "Time from enqueue to the first generated token.", FirstTokenBuckets);
-        _interTokenLatency = Seconds("gateway_inter_token_latency_seconds", "Time between consecutive generated tokens of a request.", InterTokenBuckets);
-        _endToEnd = Seconds("gateway_e2e_request_latency_seconds", "Time from enqueue to the end of generation.", RequestPhaseBuckets);
-        _queueTime = Seconds("gateway_request_queue_time_seconds", "Time from enqueue to first scheduling.", RequestPhaseBuckets);
-        _prefillTime = Seconds("gateway_request_prefill_time_seconds", "Time from first scheduling to the first token.", RequestPhaseBuckets);
-        _decodeTime = Seconds("gateway_request_decode_time_seconds", "Time from the first token to the last.", RequestPhaseBuckets);
-        _prefixQueries = _meter.CreateCounter<long>("gateway_prefix_cache_queries_total", "{token}", "Prompt tokens looked up in the prefix cache.");
-        _prefixHits = _meter.CreateCounter<long>("gateway_prefix_cache_hits_total", "{token}", "Prompt tokens found in the prefix cache.");
-        _promptTokens = _meter.CreateCounter<long>("gateway_prompt_tokens_total", "{token}", "Prompt tokens of finished requests.");
-        _generationTokens = _meter.CreateCounter<long>("gateway_generation_tokens_total", "{token}", "Generated tokens.");
-        _queueRejections = _meter.CreateCounter<long>("gateway_queue_rejections_total", "{request}", "Requests refused at submit, by reason.");
-        _preemptions = _meter.CreateCounter<long>("gateway_num_preemptions_total", "{sequence}", "Sequences preempted for KV blocks and recomputed later.");
-        _meter.CreateObservableGauge("gateway_num_requests_running", () => new Measurement<int>(Volatile.Read(ref _running), _modelTag), "{request}", "Requests in the running batch.");
-        _meter.CreateObservableGauge("gateway_num_requests_waiting", () => new Measurement<int>(Volatile.Read(ref _waiting), _modelTag), "{request}", "Requests accepted but not scheduled.");
-        _meter.CreateObservableGauge("gateway_kv_cache_usage_ratio", () => new Measurement<double>(Volatile.Read(ref _kvUsage), _modelTag), "1", "Fraction of KV blocks referenced by running sequences.");
-        _stepDuration = _meter.CreateHistogram("gateway_engine_step_duration_seconds", "s", "Duration of one engine step.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
-        _stepPhaseDuration = _meter.CreateHistogram("gateway_engine_step_phase_duration_seconds", "s", "Engine step time by phase: schedule, forward, sample (includes detokenize and stop checks).", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
-        _batchSize = _meter.CreateHistogram("gateway_engine_batch_size", "{sequence}", "Sequences in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
+        _timeToFirstToken = Seconds(GatewayMetricNames.TimeToFirstToken, "Time from enqueue to the first generated token.", FirstTokenBuckets);
+        _interTokenLatency = Seconds(GatewayMetricNames.InterTokenLatency, "Time between consecutive generated tokens of a request.", InterTokenBuckets);
+        _endToEnd = Seconds(GatewayMetricNames.EndToEndRequestLatency, "Time from enqueue to the end of generation.", RequestPhaseBuckets);
+        _queueTime = Seconds(GatewayMetricNames.RequestQueueTime, "Time from enqueue to first scheduling.", RequestPhaseBuckets);
+        _prefillTime = Seconds(GatewayMetricNames.RequestPrefillTime, "Time from first scheduling to the first token.", RequestPhaseBuckets);
+        _decodeTime = Seconds(GatewayMetricNames.RequestDecodeTime, "Time from the first token to the last.", RequestPhaseBuckets);
+        _prefixQueries = _meter.CreateCounter<long>(GatewayMetricNames.PrefixCacheQueries, "{token}", "Prompt tokens looked up in the prefix cache.");
+        _prefixHits = _meter.CreateCounter<long>(GatewayMetricNames.PrefixCacheHits, "{token}", "Prompt tokens found in the prefix cache.");
+        _promptTokens = _meter.CreateCounter<long>(GatewayMetricNames.PromptTokens, "{token}", "Prompt tokens of finished requests.");
+        _generationTokens = _meter.CreateCounter<long>(GatewayMetricNames.GenerationTokens, "{token}", "Generated tokens.");
+        _queueRejections = _meter.CreateCounter<long>(GatewayMetricNames.QueueRejections, "{request}", "Requests refused at submit, by reason.");
+        _preemptions = _meter.CreateCounter<long>(GatewayMetricNames.NumPreemptions, "{sequence}", "Sequences preempted for KV blocks and recomputed later.");
+        _meter.CreateObservableGauge(GatewayMetricNames.NumRequestsRunning, () => new Measurement<int>(Volatile.Read(ref _running), _modelTag), "{request}", "Requests in the running batch.");
+        _meter.CreateObservableGauge(GatewayMetricNames.NumRequestsWaiting, () => new Measurement<int>(Volatile.Read(ref _waiting), _modelTag), "{request}", "Requests accepted but not scheduled.");
+        _meter.CreateObservableGauge(GatewayMetricNames.KvCacheUsageRatio, () => new Measurement<double>(Volatile.Read(ref _kvUsage), _modelTag), "1", "Fraction of KV blocks referenced by running sequences.");
+        _stepDuration = _meter.CreateHistogram(GatewayMetricNames.EngineStepDuration, "s", "Duration of one engine step.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        _stepPhaseDuration = _meter.CreateHistogram(GatewayMetricNames.EngineStepPhaseDuration, "s", "Engine step time by phase: schedule, forward, sample (includes detokenize and stop checks).", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
+        _batchSize = _meter.CreateHistogram(GatewayMetricNames.EngineBatchSize, "{sequence}", "Sequences in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
         Demand = DemandGauge.Register(_meter, _modelTag, time ?? TimeProvider.System, () => Volatile.Read(ref _waiting));
-        _stepTokens = _meter.CreateHistogram("gateway_engine_step_tokens", "{token}", "Tokens (decode plus prefill) in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = StepTokenBuckets });
+        _stepTokens = _meter.CreateHistogram(GatewayMetricNames.EngineStepTokens, "{token}", "Tokens (decode plus prefill) in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = StepTokenBuckets });
     }
 
     /// <summary>Offered work over measured capacity (the HPA's metric), fed by the recorders below and by submit.</summary>

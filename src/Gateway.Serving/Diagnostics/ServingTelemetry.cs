@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Observability.Tracing;
 
 namespace Gateway.Serving.Diagnostics;
 
@@ -8,10 +9,10 @@ namespace Gateway.Serving.Diagnostics;
 /// </summary>
 internal static class ServingTelemetry
 {
-    public const string ActivitySourceName = "Gateway.Serving";
-    public const string QueueSpan = "gateway.queue";
-    public const string PrefillSpan = "gateway.prefill";
-    public const string DecodeSpan = "gateway.decode";
+    public const string ActivitySourceName = GatewayActivitySources.ServingName;
+    public const string QueueSpan = GatewayActivitySources.Spans.Queue;
+    public const string PrefillSpan = GatewayActivitySources.Spans.Prefill;
+    public const string DecodeSpan = GatewayActivitySources.Spans.Decode;
 
     public static readonly ActivitySource Source = new(ActivitySourceName);
 

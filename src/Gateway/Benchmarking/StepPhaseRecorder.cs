@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gateway.Observability.Metrics;
 
 namespace Gateway.Benchmarking;
 
@@ -13,7 +14,7 @@ internal sealed class StepPhaseRecorder : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Name == "gateway_engine_step_phase_duration_seconds")
+            if (instrument.Name == GatewayMetricNames.EngineStepPhaseDuration)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

@@ -8,7 +8,7 @@ internal static class CliOptions
 {
     public static Option<string?> Model() => new("--model", "-m")
     {
-        Description = "Path to a GGUF model. Default: Model:Path / GATEWAY_MODEL, then the models directory, then the default download.",
+        Description = "Path to a GGUF model. Default: Model:Path / GATEWAY_MODEL, then ./models, then the default model shipped beside the executable.",
     };
 
     public static Option<int> Threads() => new("--threads", "-t")

@@ -30,7 +30,7 @@ internal static class GenerateCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var path = new ModelLocator(new ModelSourceOptions(), Console.Error).ResolveAsync(parse.GetValue(model), CancellationToken.None).GetAwaiter().GetResult();
+            var path = new ModelLocator(new ModelSourceOptions(), Console.Error).Resolve(parse.GetValue(model));
             using var runner = ModelRunnerFactory.Load(path, new ModelRunnerOptions
             {
                 Threads = parse.GetValue(threads),

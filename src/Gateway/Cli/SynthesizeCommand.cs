@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gateway.Engine.Gguf.Synthetic;
 using Gateway.Kernels;
+using Gateway.Models;
 
 namespace Gateway.Cli;
 
@@ -12,7 +13,7 @@ internal static class SynthesizeCommand
         var output = new Argument<string>("output") { Description = "Destination GGUF." };
         var shape = new Option<string>("--shape") { Description = $"Model shape: {string.Join(", ", SyntheticModelSpec.Known.Keys)}.", DefaultValueFactory = _ => "smollm2-135m" };
         var type = new Option<string>("--type") { Description = "Weight type: Q4_0, Q8_0, Q4_1, Q4_K, Q6_K, F16, F32.", DefaultValueFactory = _ => "Q4_0" };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json or vocab GGUF (default: the shape's file in ../shared/models)." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "tokenizer.json or vocab GGUF (default: the shape's file shipped in models/ beside the executable)." };
         var seed = new Option<ulong>("--seed") { Description = "Weight seed.", DefaultValueFactory = _ => 42UL };
         var command = new Command("synth", "Write a synthetic model (random weights, real shape and tokenizer) for benchmarks.") { output, shape, type, tokenizer, seed };
         command.SetAction(parse => CliErrors.Run(() =>
@@ -28,7 +29,7 @@ internal static class SynthesizeCommand
                 throw new ArgumentException($"unknown --type '{parse.GetValue(type)}'");
             }
 
-            var tokenizerPath = parse.GetValue(tokenizer) ?? Path.Combine("..", "shared", "models", spec.TokenizerFile);
+            var tokenizerPath = parse.GetValue(tokenizer) ?? Path.Combine(ModelLocator.ShippedModelsDirectory, spec.TokenizerFile);
             if (!File.Exists(tokenizerPath))
             {
                 throw new ArgumentException($"tokenizer file {tokenizerPath} not found; pass --tokenizer PATH");

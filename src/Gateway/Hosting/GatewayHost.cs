@@ -4,8 +4,8 @@ using Gateway.FrontDoor;
 using Gateway.FrontDoor.Routing;
 using Gateway.Inference;
 using Gateway.Models;
+using Gateway.Observability;
 using Gateway.Observability.Metrics;
-using Gateway.Observability.Tracing;
 using Gateway.Serving;
 
 namespace Gateway.Hosting;
@@ -30,7 +30,7 @@ internal static class GatewayHost
         {
             var source = new ModelSourceOptions();
             configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
-            var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
+            var path = new ModelLocator(source, Console.Error).Resolve(null);
             var serving = new ServingOptions();
             configuration.GetSection(ServingOptions.SectionName).Bind(serving);
             runner = ModelRunnerFactory.Load(path, EngineOptions.From(source, serving));
@@ -42,8 +42,7 @@ internal static class GatewayHost
         }
 
         builder.Services.AddSingleton(runner);
-        builder.Services.AddGatewayMetrics();
-        builder.Services.AddGatewayTracing(configuration);
+        builder.Services.AddGatewayTelemetry(configuration);
         builder.Services.AddGatewayServing(configuration);
         builder.Services.AddOpenAiApi(configuration);
         builder.Services.AddGatewayFrontDoor(configuration);

@@ -5,49 +5,38 @@ namespace Gateway.Models;
 
 /// <summary>
 /// Decides which model file to serve: <c>--model</c>, then configuration (<c>Model:Path</c>, or <c>GATEWAY_MODEL</c>),
-/// then the first model found in the search directories or the download cache, and finally the default model,
-/// downloaded with a checksum. The first run of a new user therefore just works, online; offline, it says what to do.
+/// then the first model found in the search directories, and finally the default model that ships in the
+/// <c>models/</c> folder beside the executable. A first run therefore serves with no network and no configuration.
 /// </summary>
 internal sealed class ModelLocator(ModelSourceOptions options, TextWriter log)
 {
-    public async Task<string> ResolveAsync(string? explicitPath, CancellationToken cancellationToken)
+    /// <summary>The folder beside the executable that the build and the container image fill with the shipped models.</summary>
+    public static string ShippedModelsDirectory => Path.Combine(AppContext.BaseDirectory, "models");
+
+    public string Resolve(string? explicitPath)
     {
         var configured = explicitPath ?? options.Path ?? Environment.GetEnvironmentVariable("GATEWAY_MODEL");
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            // An explicit choice is never second-guessed: a wrong path is an error, not a reason to download something else.
+            // An explicit choice is never second-guessed: a wrong path is an error, not a reason to serve something else.
             return Path.GetFullPath(configured);
         }
 
-        var cache = options.ResolveCacheDirectory();
-        var directories = SearchPaths(options.SearchDirectories).Append(cache).Where(Directory.Exists).ToList();
+        var directories = SearchPaths(options.SearchDirectories).Append(ShippedModelsDirectory).Where(Directory.Exists).ToList();
         // The default model wherever it is first, then any servable GGUF: a stray model in a folder searched early
         // must not shadow the one the documentation promises.
         var found = directories.Select(d => Path.Combine(d, options.DefaultFileName)).FirstOrDefault(File.Exists)
             ?? directories.Select(FindServableModelIn).FirstOrDefault(m => m is not null);
-        if (found is not null)
-        {
-            found = Path.GetFullPath(found);
-            log.WriteLine($"Using model {found}");
-            return found;
-        }
-
-        var destination = Path.Combine(cache, options.DefaultFileName);
-        log.WriteLine($"No model configured or found; downloading the default model to {destination}");
-        log.WriteLine($"  from {options.DefaultUrl}");
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
-            await new ModelDownloader(http, log).DownloadAsync(new Uri(options.DefaultUrl), destination, options.DefaultSha256, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
+        if (found is null)
         {
             throw new InvalidOperationException(
-                $"could not download the default model ({ex.Message}). Offline? Pass --model PATH (a GGUF file), set Model__Path " +
-                $"or GATEWAY_MODEL, or copy {options.DefaultFileName} into {cache}.", ex);
+                $"no model configured and none found (searched {string.Join(", ", directories.DefaultIfEmpty("no existing directory"))}; " +
+                $"the build ships {options.DefaultFileName} in {ShippedModelsDirectory}). Pass --model PATH (a GGUF file), or set Model__Path or GATEWAY_MODEL.");
         }
 
-        return destination;
+        found = Path.GetFullPath(found);
+        log.WriteLine($"Using model {found}");
+        return found;
     }
 
     /// <summary>

@@ -8,32 +8,14 @@ public sealed class ModelSourceOptions
     /// <summary>An explicit GGUF path; wins over everything but <c>--model</c>.</summary>
     public string? Path { get; set; }
 
-    /// <summary>Directories searched when no path is given, in order. Relative entries are resolved from the working directory.</summary>
-    public List<string> SearchDirectories { get; set; } = ["models", "../shared/models"];
+    /// <summary>
+    /// Directories searched when no path is given, in order. Relative entries are resolved from the working directory and
+    /// from every folder above the executable.
+    /// </summary>
+    public List<string> SearchDirectories { get; set; } = ["models"];
 
-    /// <summary>File name looked for in the search directories and the cache, and downloaded when absent.</summary>
+    /// <summary>File name preferred in the search directories; the gateway ships this model beside itself (<c>models/</c>).</summary>
     public string DefaultFileName { get; set; } = "stories260K.gguf";
-
-    /// <summary>Where the default model is downloaded from when nothing is found locally.</summary>
-    public string DefaultUrl { get; set; } = "https://huggingface.co/ggml-org/tiny-llamas/resolve/main/stories260K.gguf";
-
-    /// <summary>SHA-256 the download must have; a mismatch deletes the file and fails.</summary>
-    public string DefaultSha256 { get; set; } = "3c4a7c3a8313e00ae6a6b64df717828f4ba18391ea31ffb01abe9a2c4f7bb9a9";
-
-    /// <summary>Download cache; default <c>$XDG_CACHE_HOME/llm-gateway/models</c> or <c>~/.cache/llm-gateway/models</c>.</summary>
-    public string? CacheDirectory { get; set; }
-
-    public string ResolveCacheDirectory()
-    {
-        if (!string.IsNullOrEmpty(CacheDirectory))
-        {
-            return CacheDirectory;
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = !string.IsNullOrEmpty(xdg) ? xdg : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return System.IO.Path.Combine(root, "llm-gateway", "models");
-    }
 
     /// <summary>Served model id; defaults to the model file's (or folder's) name.</summary>
     public string? Name { get; set; }

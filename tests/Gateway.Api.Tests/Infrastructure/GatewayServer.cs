@@ -60,7 +60,7 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(defaults);
         var runnerOptions = new ModelRunnerOptions { ModelName = ModelName, Threads = 2 };
         builder.Configuration.GetSection("Serving").Bind(runnerOptions);
-        builder.Services.AddSingleton(ModelRunnerFactory.Load(SharedModels.Path("stories260K.gguf"), runnerOptions));
+        builder.Services.AddSingleton(ModelRunnerFactory.Load(TestModels.Path("stories260K.gguf"), runnerOptions));
         builder.Services.AddGatewayServing(builder.Configuration);
         builder.Services.AddOpenAiApi(builder.Configuration);
         var app = builder.Build();

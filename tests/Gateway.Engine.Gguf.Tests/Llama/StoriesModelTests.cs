@@ -16,14 +16,14 @@ public sealed class StoriesModelTests
     [InlineData(KvCacheType.F16)]
     public void Greedy_generation_from_bos_matches_the_documented_text(KvCacheType kvType)
     {
-        using var runner = ModelRunnerFactory.Load(SharedModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheType = kvType, KvCacheMemoryMiB = 4 });
+        using var runner = ModelRunnerFactory.Load(TestModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheType = kvType, KvCacheMemoryMiB = 4 });
         Assert.Equal(Golden, GreedyText(runner, 60));
     }
 
     [Fact]
     public void Prefill_in_one_chunk_or_token_by_token_gives_the_same_logits()
     {
-        using var runner = ModelRunnerFactory.Load(SharedModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4, KvCacheType = KvCacheType.F32 });
+        using var runner = ModelRunnerFactory.Load(TestModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4, KvCacheType = KvCacheType.F32 });
         var prompt = runner.Tokenizer.Encode("Once upon a time, there was a cat", addBos: true, parseSpecial: false);
         var table = Enumerable.Range(0, 8).ToArray();
         var whole = new float[runner.Info.VocabSize];
@@ -43,7 +43,7 @@ public sealed class StoriesModelTests
     [Fact]
     public void Two_sequences_in_one_batch_match_each_run_alone()
     {
-        using var runner = ModelRunnerFactory.Load(SharedModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4, KvCacheType = KvCacheType.F32 });
+        using var runner = ModelRunnerFactory.Load(TestModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4, KvCacheType = KvCacheType.F32 });
         var a = runner.Tokenizer.Encode("The dog ran", true, false);
         var b = runner.Tokenizer.Encode("Lily saw a big red ball and", true, false);
         int[] tableA = [0, 1], tableB = [5, 3];
@@ -70,8 +70,8 @@ public sealed class StoriesModelTests
         var path = Path.Combine(Path.GetTempPath(), $"stories260K-{type}-{Guid.NewGuid():N}.gguf");
         try
         {
-            ModelQuantizer.Quantize(SharedModels.Path("stories260K.gguf"), path, type);
-            using var reference = ModelRunnerFactory.Load(SharedModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4 });
+            ModelQuantizer.Quantize(TestModels.Path("stories260K.gguf"), path, type);
+            using var reference = ModelRunnerFactory.Load(TestModels.Path("stories260K.gguf"), new ModelRunnerOptions { KvCacheMemoryMiB = 4 });
             using var quantized = ModelRunnerFactory.Load(path, new ModelRunnerOptions { KvCacheMemoryMiB = 4 });
             Assert.Contains(type.ToString(), quantized.Info.WeightTypeSummary, StringComparison.Ordinal);
             var expected = GreedyTokens(reference, 60);
@@ -90,7 +90,7 @@ public sealed class StoriesModelTests
     {
         // v2 and v3 share the layout (v3 added big-endian files, which carry a different magic order).
         var path = Path.Combine(Path.GetTempPath(), $"v2-{Guid.NewGuid():N}.gguf");
-        var bytes = File.ReadAllBytes(SharedModels.Path("stories260K.gguf"));
+        var bytes = File.ReadAllBytes(TestModels.Path("stories260K.gguf"));
         bytes[4] = 2;
         File.WriteAllBytes(path, bytes);
         try

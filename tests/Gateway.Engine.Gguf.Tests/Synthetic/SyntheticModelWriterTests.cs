@@ -24,7 +24,7 @@ public sealed class SyntheticModelWriterTests : IDisposable
     public void Writes_a_loadable_model_with_the_real_tokenizer_and_template(GgmlType type)
     {
         var path = Path.Combine(_dir, $"tiny-{type}.gguf");
-        SyntheticModelWriter.Write(Tiny, SharedModels.Path(Tiny.TokenizerFile), type, path, seed: 5);
+        SyntheticModelWriter.Write(Tiny, TestModels.Path(Tiny.TokenizerFile), type, path, seed: 5);
         using var runner = ModelRunnerFactory.Load(path, new ModelRunnerOptions { KvCacheMemoryMiB = 2 });
 
         Assert.Equal(49152, runner.Info.VocabSize);
@@ -46,9 +46,9 @@ public sealed class SyntheticModelWriterTests : IDisposable
         var a = Path.Combine(_dir, "a.gguf");
         var b = Path.Combine(_dir, "b.gguf");
         var c = Path.Combine(_dir, "c.gguf");
-        SyntheticModelWriter.Write(Tiny, SharedModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, a, seed: 9);
-        SyntheticModelWriter.Write(Tiny, SharedModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, b, seed: 9);
-        SyntheticModelWriter.Write(Tiny, SharedModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, c, seed: 10);
+        SyntheticModelWriter.Write(Tiny, TestModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, a, seed: 9);
+        SyntheticModelWriter.Write(Tiny, TestModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, b, seed: 9);
+        SyntheticModelWriter.Write(Tiny, TestModels.Path(Tiny.TokenizerFile), GgmlType.Q4_0, c, seed: 10);
         Assert.Equal(Hash(a), Hash(b));
         Assert.NotEqual(Hash(a), Hash(c));
     }
@@ -58,7 +58,7 @@ public sealed class SyntheticModelWriterTests : IDisposable
     {
         var spec = SyntheticModelSpec.Known["llama-134m"] with { EmbeddingLength = 64, BlockCount = 1, HeadCount = 2, KvHeadCount = 2, FeedForwardLength = 96 };
         var path = Path.Combine(_dir, "llama.gguf");
-        SyntheticModelWriter.Write(spec, SharedModels.Path(spec.TokenizerFile), GgmlType.Q8_0, path);
+        SyntheticModelWriter.Write(spec, TestModels.Path(spec.TokenizerFile), GgmlType.Q8_0, path);
         using var runner = ModelRunnerFactory.Load(path, new ModelRunnerOptions { KvCacheMemoryMiB = 1 });
         Assert.Equal(32000, runner.Info.VocabSize);
         Assert.Equal([1, 15043], runner.Tokenizer.Encode("Hello", addBos: true, parseSpecial: false));

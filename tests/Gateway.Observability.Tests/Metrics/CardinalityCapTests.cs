@@ -15,9 +15,9 @@ public sealed class CardinalityCapTests
         Assert.Equal(
             "# HELP gateway_rate_limited_total gateway_rate_limited_total\n"
             + "# TYPE gateway_rate_limited_total counter\n"
-            + "gateway_rate_limited_total{limit=\"__overflow__\",tenant=\"__overflow__\"} 3\n"
             + "gateway_rate_limited_total{limit=\"tokens\",tenant=\"a\"} 2\n"
             + "gateway_rate_limited_total{limit=\"tokens\",tenant=\"b\"} 1\n"
+            + "gateway_rate_limited_total{limit=\"__overflow__\",tenant=\"__overflow__\"} 3\n"
             + ExporterFixture.DroppedFamilyHeader
             + "gateway_metrics_series_dropped_total{metric=\"gateway_rate_limited_total\"} 3\n",
             fixture.Scrape());

@@ -1,23 +1,24 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
+using System.Text;
 using Gateway.Observability.Metrics;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace Gateway.Observability.Tests.Metrics;
 
 /// <summary>
-/// A meter with a name unique to one test and an exporter listening to that meter only, so that tests running in
-/// parallel never see each other's instruments.
+/// A meter with a name unique to one test and a bridge (with its own prometheus-net registry) listening to that meter
+/// only, so that tests running in parallel never see each other's instruments.
 /// </summary>
 internal sealed class ExporterFixture : IDisposable
 {
     public ExporterFixture(int maxSeries = 1000)
     {
         MeterName = "Test.Exposition." + Guid.NewGuid().ToString("N");
-        var options = new PrometheusExporterOptions { MaxSeriesPerInstrument = maxSeries };
+        var options = new GatewayMetricsOptions { MaxSeriesPerInstrument = maxSeries };
         options.MeterNamePrefixes.Clear();
         options.MeterNamePrefixes.Add(MeterName);
-        Exporter = new PrometheusExporter(Options.Create(options));
+        Exporter = new MeterPrometheusBridge(Prometheus.Metrics.NewCustomRegistry(), Options.Create(options));
         Meter = new Meter(MeterName);
     }
 
@@ -29,13 +30,32 @@ internal sealed class ExporterFixture : IDisposable
 
     public Meter Meter { get; }
 
-    public PrometheusExporter Exporter { get; }
+    public MeterPrometheusBridge Exporter { get; }
 
+    /// <summary>
+    /// The registry's scrape as prometheus-net.AspNetCore serves it (text format 0.0.4), with the families sorted by
+    /// name and the exporter's own dropped-series family last: prometheus-net writes them in registration order, which
+    /// is not what the tests are about.
+    /// </summary>
     public string Scrape()
     {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        Exporter.WriteTo(writer);
-        return writer.ToString();
+        using var stream = new MemoryStream();
+        Exporter.Registry.CollectAndExportAsTextAsync(stream, ExpositionFormat.PrometheusText).GetAwaiter().GetResult();
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        var families = new List<StringBuilder>();
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# HELP ", StringComparison.Ordinal) || families.Count == 0)
+            {
+                families.Add(new StringBuilder());
+            }
+
+            families[^1].Append(line).Append('\n');
+        }
+
+        return string.Concat(families.Select(f => f.ToString())
+            .OrderBy(f => f.StartsWith(DroppedFamilyHeader, StringComparison.Ordinal))
+            .ThenBy(f => f, StringComparer.Ordinal));
     }
 
     public void Dispose()

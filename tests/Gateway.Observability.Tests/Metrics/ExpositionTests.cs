@@ -104,12 +104,12 @@ public sealed class ExpositionTests
         Assert.Equal(
             "# HELP gateway_time_to_first_token_seconds Time to first token.\n"
             + "# TYPE gateway_time_to_first_token_seconds histogram\n"
+            + "gateway_time_to_first_token_seconds_sum{model=\"a\"} 14.5\n"
+            + "gateway_time_to_first_token_seconds_count{model=\"a\"} 4\n"
             + "gateway_time_to_first_token_seconds_bucket{model=\"a\",le=\"1\"} 2\n"
             + "gateway_time_to_first_token_seconds_bucket{model=\"a\",le=\"2\"} 2\n"
             + "gateway_time_to_first_token_seconds_bucket{model=\"a\",le=\"5\"} 3\n"
             + "gateway_time_to_first_token_seconds_bucket{model=\"a\",le=\"+Inf\"} 4\n"
-            + "gateway_time_to_first_token_seconds_sum{model=\"a\"} 14.5\n"
-            + "gateway_time_to_first_token_seconds_count{model=\"a\"} 4\n"
             + ExporterFixture.DroppedFamilyHeader,
             fixture.Scrape());
     }

@@ -22,7 +22,7 @@ internal static class RunnerCases
     {
         Hashing => new HashingRunner(TestTokenizer.Letters(eosEndsGeneration), blockSize, blockCount),
         Stories260K => ModelRunnerFactory.Load(
-            SharedModels.Path("stories260K.gguf"),
+            TestModels.Path("stories260K.gguf"),
             new ModelRunnerOptions { BlockSize = blockSize, KvCacheBlocks = blockCount, KvCacheType = KvCacheType.F32, Threads = 1 }),
         SyntheticQ4 => ModelRunnerFactory.Load(
             SyntheticPath.Value,
@@ -41,7 +41,7 @@ internal static class RunnerCases
             EmbeddingLength = 192, BlockCount = 2, HeadCount = 6, KvHeadCount = 2, FeedForwardLength = 256, ContextLength = 1024,
         };
         var path = Path.Combine(Path.GetTempPath(), $"serving-tests-{Environment.ProcessId}-smollm2-q4_0.gguf");
-        Gateway.Engine.Gguf.Synthetic.SyntheticModelWriter.Write(spec, SharedModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
+        Gateway.Engine.Gguf.Synthetic.SyntheticModelWriter.Write(spec, TestModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
         return path;
     }
 }

@@ -11,7 +11,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Generate_streams_the_known_greedy_story()
     {
-        var (exit, stdout, stderr) = GatewayProcess.Run(Timeout, "generate", "--model", SharedModels.Path("stories260K.gguf"), "--max-tokens", "60");
+        var (exit, stdout, stderr) = GatewayProcess.Run(Timeout, "generate", "--model", TestModels.Path("stories260K.gguf"), "--max-tokens", "60");
         Assert.True(exit == 0, stderr);
         Assert.StartsWith(" Once upon a time, there was a little girl named Lily.", stdout, StringComparison.Ordinal);
         Assert.Contains("60 generated", stderr, StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public sealed class CliTests : IDisposable
     public void Quantize_then_generate_with_the_int4_model()
     {
         var q4 = Path.Combine(_dir, "stories-q4_0.gguf");
-        var (exit, stdout, stderr) = GatewayProcess.Run(Timeout, "quantize", SharedModels.Path("stories260K.gguf"), q4, "--type", "Q4_0");
+        var (exit, stdout, stderr) = GatewayProcess.Run(Timeout, "quantize", TestModels.Path("stories260K.gguf"), q4, "--type", "Q4_0");
         Assert.True(exit == 0, stderr);
         Assert.Contains("-> Q4_0", stdout, StringComparison.Ordinal);
         (exit, stdout, stderr) = GatewayProcess.Run(Timeout, "generate", "--model", q4, "--prompt", "Once upon a time", "--max-tokens", "20");
@@ -39,7 +39,7 @@ public sealed class CliTests : IDisposable
         switch (kind)
         {
             case "truncated":
-                var bytes = File.ReadAllBytes(SharedModels.Path("stories260K.gguf"));
+                var bytes = File.ReadAllBytes(TestModels.Path("stories260K.gguf"));
                 File.WriteAllBytes(path, bytes[..(bytes.Length / 3)]);
                 break;
             case "garbage":

@@ -26,14 +26,32 @@ internal sealed class GatewayServerProcess : IDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
-    public static async Task<GatewayServerProcess> StartAsync(params string[] extraArgs)
+    public static Task<GatewayServerProcess> StartAsync(params string[] extraArgs) =>
+        StartAsync(null, ["--model", TestModels.Path("stories260K.gguf"), .. extraArgs]);
+
+    /// <summary>
+    /// Starts the gateway as a new user would: no <c>--model</c>, no model variable, the working directory and HOME set
+    /// to the given (empty) folders.
+    /// </summary>
+    public static Task<GatewayServerProcess> StartWithoutConfigurationAsync(string workingDirectory, string home) =>
+        StartAsync(start =>
+        {
+            start.WorkingDirectory = workingDirectory;
+            start.Environment["HOME"] = home;
+            start.Environment.Remove("GATEWAY_MODEL");
+            start.Environment.Remove("Model__Path");
+        }, []);
+
+    private static async Task<GatewayServerProcess> StartAsync(Action<ProcessStartInfo>? configure, string[] args)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { GatewayProcess.AssemblyPath, "--model", SharedModels.Path("stories260K.gguf"), "--urls", $"http://127.0.0.1:{port}" }.Concat(extraArgs))
+        foreach (var a in new[] { GatewayProcess.AssemblyPath, "--urls", $"http://127.0.0.1:{port}" }.Concat(args))
         {
             start.ArgumentList.Add(a);
         }
+
+        configure?.Invoke(start);
 
         var server = new GatewayServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };

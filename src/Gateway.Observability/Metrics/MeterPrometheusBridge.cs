@@ -3,31 +3,45 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace Gateway.Observability.Metrics;
 
 /// <summary>
-/// Aggregates System.Diagnostics.Metrics measurements from the configured meters and renders them in the
-/// Prometheus text format 0.0.4. Recording into an existing series takes no lock and allocates nothing.
+/// Publishes System.Diagnostics.Metrics instruments as prometheus-net collectors in the gateway's registry, which
+/// prometheus-net.AspNetCore serves on <c>/metrics</c>.
 /// </summary>
-public sealed class PrometheusExporter : IMetricsExposition, IDisposable
+/// <remarks>
+/// prometheus-net's own MeterAdapter is not used: it prefixes every name with the meter's name, exposes counters as
+/// gauges and drops series that have not changed for five minutes, any of which would break the dashboards, the alert
+/// rules and the autoscaler's queries. Here an instrument keeps its name (the gateway's are already in Prometheus form,
+/// see <see cref="GatewayMetricNames"/>; framework ones follow the OpenTelemetry-to-Prometheus rules), its type, its
+/// tags as labels and its advised histogram buckets. Recording into an existing series takes no lock and allocates nothing.
+/// </remarks>
+public sealed class MeterPrometheusBridge : IDisposable
 {
     private const string DroppedHelp =
         "Measurements folded into an __overflow__ series because the metric reached its cap of distinct tag sets.";
 
-    private readonly PrometheusExporterOptions _options;
+    private readonly GatewayMetricsOptions _options;
     private readonly ILogger _logger;
+    private readonly IMetricFactory _factory;
+    private readonly Counter _dropped;
     private readonly ConcurrentDictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
     private readonly Lock _registrationLock = new();
-    private readonly Lock _scrapeLock = new();
     private readonly MeterListener _listener = new();
+    private int _disposed;
 
-    public PrometheusExporter(IOptions<PrometheusExporterOptions> options, ILogger<PrometheusExporter>? logger = null)
+    public MeterPrometheusBridge(CollectorRegistry registry, IOptions<GatewayMetricsOptions> options, ILogger<MeterPrometheusBridge>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxSeriesPerInstrument, 1);
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        Registry = registry;
+        _factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        _dropped = _factory.CreateCounter(GatewayMetricNames.MetricsSeriesDropped, DroppedHelp, [GatewayMetricNames.Labels.Metric]);
 
         _listener.InstrumentPublished = OnInstrumentPublished;
         // One callback per numeric type the API allows; none captures anything, so none allocates per call.
@@ -39,37 +53,41 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
         _listener.SetMeasurementEventCallback<double>(static (_, m, tags, state) => ((MetricFamily)state!).Record(m, tags));
         _listener.SetMeasurementEventCallback<decimal>(static (_, m, tags, state) => ((MetricFamily)state!).Record((double)m, tags));
         _listener.Start();
+        // Observable instruments report only when asked; one pass per scrape keeps their values fresh.
+        registry.AddBeforeCollectCallback(RecordObservableInstruments);
     }
 
-    public string ContentType => PrometheusText.ContentType;
+    /// <summary>The registry the instruments are published in; the scrape endpoint serves it.</summary>
+    public CollectorRegistry Registry { get; }
 
-    public void WriteTo(TextWriter writer)
+    /// <summary>The families published so far, by Prometheus name.</summary>
+    internal IReadOnlyDictionary<string, MetricFamily> Families => _families;
+
+    public void Dispose()
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        lock (_scrapeLock)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            // Observable instruments report only when asked; one pass per scrape keeps their values fresh.
-            try
-            {
-                _listener.RecordObservableInstruments();
-            }
-            catch (AggregateException failures)
-            {
-                // Every other callback still ran; one faulty callback must not take the whole scrape down.
-                ExporterLog.ObservableCallbackFailed(_logger, failures);
-            }
-
-            var families = _families.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
-            foreach (var family in families)
-            {
-                family.WriteTo(writer);
-            }
-
-            WriteDroppedSeries(writer, families);
+            _listener.Dispose();
         }
     }
 
-    public void Dispose() => _listener.Dispose();
+    private void RecordObservableInstruments()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _listener.RecordObservableInstruments();
+        }
+        catch (AggregateException failures)
+        {
+            // Every other callback still ran; one faulty callback must not take the whole scrape down.
+            ExporterLog.ObservableCallbackFailed(_logger, failures);
+        }
+    }
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
@@ -100,9 +118,9 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
             else
             {
                 var bounds = kind == MetricKind.Histogram
-                    ? AdvisedBuckets(instrument) ?? [.. _options.DefaultHistogramBuckets]
+                    ? AdvisedBuckets(instrument) is { Count: > 0 } advised ? advised : [.. _options.DefaultHistogramBuckets]
                     : [];
-                family = new MetricFamily(name, instrument.Description ?? instrument.Name, kind, bounds, _options.MaxSeriesPerInstrument);
+                family = new MetricFamily(name, HelpText(instrument.Description ?? instrument.Name), kind, bounds, _options.MaxSeriesPerInstrument, _factory, _dropped);
                 family.OverflowStarted += f => ExporterLog.SeriesOverflow(_logger, f.Name, _options.MaxSeriesPerInstrument);
                 _families[name] = family;
             }
@@ -111,6 +129,13 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
         ExporterLog.InstrumentExported(_logger, instrument.Name, instrument.Meter.Name, name);
         listener.EnableMeasurementEvents(instrument, family);
     }
+
+    /// <summary>
+    /// prometheus-net writes help text verbatim, so the escapes of the text format (backslash, line feed) are applied
+    /// here: a multi-line instrument description must not end the <c># HELP</c> line early and void the scrape.
+    /// </summary>
+    internal static string HelpText(string description) =>
+        description.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal);
 
     private bool IsExportedMeter(string meterName)
     {
@@ -177,20 +202,4 @@ public sealed class PrometheusExporter : IMetricsExposition, IDisposable
     private static double[]? Widen<T>(IReadOnlyList<T>? bounds)
         where T : struct, IConvertible =>
         bounds?.Select(v => v.ToDouble(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-    private static void WriteDroppedSeries(TextWriter writer, List<MetricFamily> families)
-    {
-        writer.Write("# HELP " + GatewayMetricNames.MetricsSeriesDropped + " " + DroppedHelp + "\n");
-        writer.Write("# TYPE " + GatewayMetricNames.MetricsSeriesDropped + " counter\n");
-        foreach (var family in families)
-        {
-            var dropped = family.DroppedMeasurements;
-            if (dropped > 0)
-            {
-                writer.Write(GatewayMetricNames.MetricsSeriesDropped + "{metric=\"" + family.Name + "\"} ");
-                writer.Write(PrometheusText.FormatValue(dropped));
-                writer.Write('\n');
-            }
-        }
-    }
 }

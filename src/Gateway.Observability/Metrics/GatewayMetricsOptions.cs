@@ -1,7 +1,7 @@
 namespace Gateway.Observability.Metrics;
 
-/// <summary>Tunables of <see cref="PrometheusExporter"/>.</summary>
-public sealed class PrometheusExporterOptions
+/// <summary>Tunables of <see cref="MeterPrometheusBridge"/>.</summary>
+public sealed class GatewayMetricsOptions
 {
     /// <summary>Meters whose name starts with one of these prefixes (ordinal) are exported.</summary>
     public IList<string> MeterNamePrefixes { get; } = new List<string>
