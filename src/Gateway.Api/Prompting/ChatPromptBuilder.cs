@@ -30,9 +30,11 @@ public sealed partial class ChatPromptBuilder
         {
             return _template.Value.Render(messages, addGenerationPrompt: true, bos, eos);
         }
-        catch (ChatTemplateException ex) when (ex.IsRaisedByTemplate)
+        catch (ChatTemplateException ex)
         {
-            // The model's own template rejected the conversation (e.g. roles that do not alternate): a client error.
+            // The template rejected or could not render these messages: raise_exception (roles that do not alternate),
+            // or a variable the template needs and this request does not give (Jinja2's "'functions' is undefined").
+            // Either way it is this request's conversation that failed, so the client is told why; never a 500.
             throw new OpenAiRequestException(400, ex.Message, OpenAiErrorTypes.InvalidRequest, "messages", "invalid_messages");
         }
     }
