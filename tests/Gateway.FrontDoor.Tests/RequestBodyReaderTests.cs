@@ -45,7 +45,7 @@ public sealed class RequestBodyReaderTests
         { "lone low surrogate", """{"model":"m","prompt":["ok","\udc00"]}"""u8.ToArray(), "prompt[1]", "invalid_encoding" },
         // The name is reported as it was spelled, escapes and all: it has no other spelling.
         { "surrogate escape in a property name", """{"\ud800":1}"""u8.ToArray(), "\\ud800", "invalid_encoding" },
-        { "too deep", Encoding.UTF8.GetBytes("{\"model\":" + new string('[', 100) + new string(']', 100) + "}"), null, "invalid_json" },
+        { "too deep", Encoding.UTF8.GetBytes("{\"model\":" + new string('[', 100) + new string(']', 100) + "}"), "model", "invalid_json" },
         { "comments", """{"model":"m" /* no */}"""u8.ToArray(), null, "invalid_json" },
     };
 

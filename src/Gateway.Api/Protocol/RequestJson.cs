@@ -60,7 +60,9 @@ public static class RequestJson
                         path.BeginValue();
                         if (reader.CurrentDepth >= MaxDepth)
                         {
-                            throw OpenAiRequestException.InvalidParameter(path.Describe(utf8),
+                            // The top-level parameter only: a path sixty levels long names nothing a client can act on.
+                            var top = path.DescribeTopLevel(utf8);
+                            throw OpenAiRequestException.InvalidParameter(top.Length == 0 ? "body" : top,
                                 $"The JSON body is nested more than {MaxDepth} levels deep.", "invalid_json");
                         }
 
@@ -173,10 +175,14 @@ public static class RequestJson
             }
         }
 
-        public readonly string Describe(ReadOnlySpan<byte> utf8)
+        public readonly string DescribeTopLevel(ReadOnlySpan<byte> utf8) => Describe(utf8, Math.Min(_count, 1));
+
+        public readonly string Describe(ReadOnlySpan<byte> utf8) => Describe(utf8, _count);
+
+        private readonly string Describe(ReadOnlySpan<byte> utf8, int frames)
         {
             var text = new StringBuilder();
-            for (var i = 0; i < _count; i++)
+            for (var i = 0; i < frames; i++)
             {
                 var frame = _frames![i];
                 if (frame.IsArray)
