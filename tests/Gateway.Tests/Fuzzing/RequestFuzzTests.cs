@@ -41,7 +41,7 @@ public sealed class FuzzGatewayFixture : IAsyncLifetime
 /// <c>GATEWAY_FUZZ_SEED</c> turn it into a longer run (e.g. <c>GATEWAY_FUZZ_BODIES=100000 dotnet test tests/Gateway.Tests
 /// -c Release --filter RequestFuzzTests</c>).
 /// </summary>
-public sealed class RequestFuzzTests(FuzzGatewayFixture fixture) : IClassFixture<FuzzGatewayFixture>
+public sealed class RequestFuzzTests(FuzzGatewayFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<FuzzGatewayFixture>
 {
     private const int DefaultBodies = 2000;
     private const int DefaultSeed = 20261129;
@@ -126,7 +126,12 @@ public sealed class RequestFuzzTests(FuzzGatewayFixture fixture) : IClassFixture
             }
         })));
 
+        output.WriteLine($"{count} bodies, seeds {seed}..{seed + Clients - 1}; answers: " + string.Join(", ",
+            statuses.Select((n, status) => (n, status)).Where(static p => p.n > 0).Select(static p => $"{p.status}: {p.n}")));
         Assert.True(failures.IsEmpty, string.Join("\n", failures));
+
+        // Not only refusals: a good share of the generated bodies must have been served, or the run proved little.
+        Assert.True(statuses[200] >= count / 20, $"only {statuses[200]} of {count} bodies were served");
         await AssertServesANormalRequestAsync();
 
         async Task<string?> CheckAsync(FuzzCase fuzz)
