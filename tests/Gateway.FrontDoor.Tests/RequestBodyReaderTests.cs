@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Api.Errors;
+using Gateway.OpenAi;
 using Gateway.FrontDoor.Requests;
 
 namespace Gateway.FrontDoor.Tests;

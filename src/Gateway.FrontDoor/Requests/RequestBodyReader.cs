@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 
 namespace Gateway.FrontDoor.Requests;
 
@@ -14,7 +14,7 @@ internal static class RequestBodyReader
     /// <summary>Typical BPE tokenizers average about four bytes of English text per token; good enough to reserve.</summary>
     public const int BytesPerTokenEstimate = 4;
 
-    /// <exception cref="Gateway.Api.Errors.OpenAiRequestException">The body is not JSON this gateway reads (400).</exception>
+    /// <exception cref="Gateway.OpenAi.OpenAiRequestException">The body is not JSON this gateway reads (400).</exception>
     public static RequestBodySummary Read(ReadOnlySpan<byte> json)
     {
         RequestJson.Validate(json);

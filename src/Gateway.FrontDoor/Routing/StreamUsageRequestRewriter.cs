@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.FrontDoor.Routing;

@@ -1,8 +1,7 @@
-using System.Net.Http;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Logging;
 using Gateway.FrontDoor.RateLimiting;
 using Gateway.FrontDoor.Requests;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

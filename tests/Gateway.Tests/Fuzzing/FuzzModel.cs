@@ -1,4 +1,4 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
 
 namespace Gateway.Tests.Fuzzing;
 
