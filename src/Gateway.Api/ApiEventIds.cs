@@ -8,4 +8,5 @@ internal static class ApiEventIds
     public const int UnhandledException = 2003;
     public const int GenerationFailed = 2004;
     public const int ClientDisconnected = 2005;
+    public const int ChatTemplateRenderFailed = 2006;
 }

@@ -29,13 +29,17 @@ public static class FrontDoorServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<KeysFileReloader>());
         services.AddSingleton<TenantDirectory>();
 
-        services.AddSingleton<TenantConcurrencyLimiter>();
         services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisResilience>();
         services.AddSingleton<RedisTenantRateLimiter>();
         services.TryAddSingleton<ITenantRateLimiter>(static sp =>
-            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<FrontDoorOptions>>().Value.Redis.Configuration)
-                ? new LocalTenantRateLimiter(sp.GetRequiredService<TimeProvider>(), 1, RateLimitScope.Global)
-                : ActivatorUtilities.CreateInstance<ResilientTenantRateLimiter>(sp));
+            UsesRedis(sp)
+                ? ActivatorUtilities.CreateInstance<ResilientTenantRateLimiter>(sp)
+                : new LocalTenantRateLimiter(sp.GetRequiredService<TimeProvider>(), 1, RateLimitScope.Global));
+        services.TryAddSingleton<ITenantConcurrencyLimiter>(static sp =>
+            UsesRedis(sp)
+                ? ActivatorUtilities.CreateInstance<RedisConcurrencyLimiter>(sp)
+                : new LocalConcurrencyLimiter(1, RateLimitScope.Global));
         services.AddSingleton<ITokenUsageReporter, TokenUsageReporter>();
         services.AddSingleton<FrontDoorMetrics>();
 
@@ -59,4 +63,7 @@ public static class FrontDoorServiceCollectionExtensions
         });
         return services;
     }
+
+    private static bool UsesRedis(IServiceProvider services) =>
+        !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<FrontDoorOptions>>().Value.Redis.Configuration);
 }

@@ -5,6 +5,7 @@ namespace Gateway.OpenAi;
 /// <summary>
 /// Reads request fields one by one from the JSON body, so every wrong type or out-of-range value is reported with the
 /// exact parameter name, as OpenAI does (a generic deserializer would only say "invalid JSON"). Unknown fields are ignored.
+/// Only documents from <see cref="RequestJson"/> reach it, so no string read here can fail to decode.
 /// </summary>
 public readonly struct JsonRequestReader(JsonElement root)
 {
@@ -46,9 +47,15 @@ public readonly struct JsonRequestReader(JsonElement root)
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var n))
+        if (value.ValueKind != JsonValueKind.Number)
         {
             throw TypeError(name, "an integer", value);
+        }
+
+        if (!value.TryGetInt64(out var n))
+        {
+            // Fractions and numbers beyond 64 bits: the type is right, the value is not.
+            throw OpenAiRequestException.InvalidParameter(name, $"Invalid '{name}': expected an integer between {min} and {max}.");
         }
 
         return n < min || n > max
@@ -63,7 +70,14 @@ public readonly struct JsonRequestReader(JsonElement root)
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : throw TypeError(name, "an integer", value);
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            throw TypeError(name, "an integer", value);
+        }
+
+        return value.TryGetInt64(out var n)
+            ? n
+            : throw OpenAiRequestException.InvalidParameter(name, $"Invalid '{name}': expected an integer between {long.MinValue} and {long.MaxValue}.");
     }
 
     public float? OptionalFloat(string name, float min, float max)
@@ -78,7 +92,8 @@ public readonly struct JsonRequestReader(JsonElement root)
             throw TypeError(name, "a number", value);
         }
 
-        var f = value.GetDouble();
+        // 1e999 is valid JSON but no double: out of range like any other too-large value, never an exception.
+        var f = value.TryGetDouble(out var parsed) && double.IsFinite(parsed) ? parsed : double.PositiveInfinity;
         return f < min || f > max || double.IsNaN(f)
             ? throw OpenAiRequestException.InvalidParameter(name, $"Invalid '{name}': {f} is out of range; expected a value between {min} and {max}.")
             : (float)f;

@@ -14,6 +14,10 @@ public sealed class RedisRateLimitTests
     // The buckets refill at 40/min; a phase takes a few seconds at most, which the upper bounds allow for.
     private const int RefillSlack = 6;
 
+    // On a loaded machine a call can miss the Redis timeout and be decided by the (already spent) local share; the
+    // lower bounds of the global phases allow a few of those and stay far above the share of 20.
+    private const int TimeoutSlack = 5;
+
     private static readonly TenantPolicy s_probe = new("probe", 0, 0, 0, 0, "probe");
 
     private static Dictionary<string, string?> Config(RedisServer redis) => new()
@@ -40,7 +44,7 @@ public sealed class RedisRateLimitTests
 
         // Global: 100 requests alternating between the replicas admit ~40 in total, not 2 x 40.
         var (globalAdmitted, _) = await SendAsync(100, a, b);
-        Assert.InRange(globalAdmitted, RequestsPerMinute, RequestsPerMinute + RefillSlack);
+        Assert.InRange(globalAdmitted, RequestsPerMinute - TimeoutSlack, RequestsPerMinute + RefillSlack);
 
         // Outage: no 5xx, each replica enforces its share (40 / 2 replicas).
         redis.Kill();
@@ -53,7 +57,7 @@ public sealed class RedisRateLimitTests
         redis.Start();
         await WaitForScopeAsync(a, RateLimitScope.Global);
         var (resumed, _) = await SendAsync(100, a);
-        Assert.InRange(resumed, RequestsPerMinute, RequestsPerMinute + RefillSlack);
+        Assert.InRange(resumed, RequestsPerMinute - TimeoutSlack, RequestsPerMinute + RefillSlack);
     }
 
     [SkippableFact]
@@ -69,7 +73,7 @@ public sealed class RedisRateLimitTests
         redis.Start();
         await WaitForScopeAsync(a, RateLimitScope.Global);
         var (global, _) = await SendAsync(60, a);
-        Assert.InRange(global, RequestsPerMinute, RequestsPerMinute + RefillSlack);
+        Assert.InRange(global, RequestsPerMinute - TimeoutSlack, RequestsPerMinute + RefillSlack);
     }
 
     [SkippableFact]

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Api.Endpoints;
 
-/// <summary>Reads a JSON body with a size cap: 413 past the cap, 400 for malformed JSON, both in OpenAI's shape.</summary>
+/// <summary>
+/// Reads a JSON body with a size cap: 413 past the cap; anything <see cref="RequestJson"/> refuses (malformed,
+/// too deep, undecodable text) is its 400. Both in OpenAI's shape.
+/// </summary>
 internal static class RequestBody
 {
     public static async Task<JsonDocument> ReadJsonAsync(HttpContext context, long maxBytes)
@@ -21,19 +24,25 @@ internal static class RequestBody
             limit.MaxRequestBodySize = maxBytes;
         }
 
+        byte[] body;
         try
         {
-            return await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { MaxDepth = 64 }, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            throw new OpenAiRequestException(400,
-                "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.", OpenAiErrorTypes.InvalidRequest);
+            using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 4096);
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            if (buffer.Length > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+
+            body = buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw TooLarge(maxBytes);
         }
+
+        // The document refers to the array it was parsed from, which is why the array is not pooled.
+        return RequestJson.Parse(body);
     }
 
     private static OpenAiRequestException TooLarge(long maxBytes) =>

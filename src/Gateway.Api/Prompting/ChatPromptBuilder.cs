@@ -12,11 +12,13 @@ namespace Gateway.Api.Prompting;
 public sealed partial class ChatPromptBuilder
 {
     private readonly IGenerationService _service;
+    private readonly ILogger<ChatPromptBuilder> _logger;
     private readonly Lazy<ChatTemplate> _template;
 
     public ChatPromptBuilder(IGenerationService service, ILogger<ChatPromptBuilder> logger)
     {
         _service = service;
+        _logger = logger;
         _template = new Lazy<ChatTemplate>(() => LoadTemplate(service, logger));
     }
 
@@ -30,9 +32,17 @@ public sealed partial class ChatPromptBuilder
         {
             return _template.Value.Render(messages, addGenerationPrompt: true, bos, eos);
         }
-        catch (ChatTemplateException ex) when (ex.IsRaisedByTemplate)
+        catch (ChatTemplateException ex)
         {
-            // The model's own template rejected the conversation (e.g. roles that do not alternate): a client error.
+            // The template rejected or could not render these messages: raise_exception (roles that do not alternate),
+            // or a variable the template needs and this request does not give (Jinja2's "'functions' is undefined").
+            // Either way it is this request's conversation that failed, so the client is told why; never a 500.
+            if (!ex.IsRaisedByTemplate)
+            {
+                // Logged (not as an error): a template that cannot render ordinary conversations is worth knowing about.
+                Log.RenderFailed(_logger, _service.Model.Name, ex.Message);
+            }
+
             throw new OpenAiRequestException(400, ex.Message, OpenAiErrorTypes.InvalidRequest, "messages", "invalid_messages");
         }
     }
@@ -71,6 +81,9 @@ public sealed partial class ChatPromptBuilder
     {
         [LoggerMessage(EventId = ApiEventIds.NoChatTemplate, Level = LogLevel.Information, Message = "Model {Model} has no chat template; using ChatML")]
         public static partial void NoTemplate(ILogger logger, string model);
+
+        [LoggerMessage(EventId = ApiEventIds.ChatTemplateRenderFailed, EventName = "ChatTemplateRenderFailed", Level = LogLevel.Information, Message = "Chat template of model {Model} could not render a request's messages: {Problem}")]
+        public static partial void RenderFailed(ILogger logger, string model, string problem);
 
         [LoggerMessage(EventId = ApiEventIds.ChatTemplateUnusable, Level = LogLevel.Warning, Message = "Chat template of model {Model} cannot be used ({Problem}); using ChatML")]
         public static partial void TemplateUnusable(ILogger logger, string model, string problem);

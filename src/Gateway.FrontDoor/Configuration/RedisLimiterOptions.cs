@@ -21,4 +21,10 @@ public sealed class RedisLimiterOptions
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     public int MinimumThroughput { get; set; } = 5;
+
+    /// <summary>
+    /// Lifetime of a concurrency lease in Redis; a running request's replica renews it every third of this. A replica
+    /// that dies frees its tenants' slots within this time.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

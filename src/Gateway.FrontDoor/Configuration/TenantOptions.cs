@@ -7,7 +7,10 @@ public sealed class TenantOptions
 
     public int TokensPerMinute { get; set; } = 1_000_000;
 
-    /// <summary>In-flight requests per replica: concurrency is bounded by each replica's own compute.</summary>
+    /// <summary>
+    /// In-flight requests of the tenant: across all replicas when Redis is configured (leases with expiry), per replica
+    /// otherwise; while Redis is away each replica admits limit / ExpectedReplicas.
+    /// </summary>
     public int MaxConcurrentRequests { get; set; } = 64;
 
     /// <summary>Higher is more important; handed to the serving layer through <c>IFrontDoorRequestFeature</c>.</summary>

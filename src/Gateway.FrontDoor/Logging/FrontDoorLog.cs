@@ -23,6 +23,9 @@ internal static partial class FrontDoorLog
     [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Redis rate-limit call failed; the local share decided")]
     public static partial void RedisCallFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4013, EventName = "TokensSettled", Level = LogLevel.Debug, Message = "Tenant {Tenant} used {Used} tokens ({Reserved} were reserved)")]
+    public static partial void TokensSettled(ILogger logger, string tenant, int used, int reserved);
+
     [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Upstream {Cluster}/{Destination} failed ({Error}); trying another destination")]
     public static partial void UpstreamAttemptFailed(ILogger logger, string cluster, string destination, string error, Exception? exception);
 

@@ -13,7 +13,7 @@ namespace Gateway.FrontDoor.RateLimiting;
 /// sets the x-ratelimit-* headers, and answers 429 with Retry-After when a limit is hit.
 /// </summary>
 internal sealed class RateLimitMiddleware(
-    RequestDelegate next, ITenantRateLimiter limiter, TenantConcurrencyLimiter concurrency, FrontDoorMetrics metrics,
+    RequestDelegate next, ITenantRateLimiter limiter, ITenantConcurrencyLimiter concurrency, FrontDoorMetrics metrics,
     IOptionsMonitor<FrontDoorOptions> options)
 {
     private const string RateLimitExceededCode = "rate_limit_exceeded";
@@ -45,7 +45,7 @@ internal sealed class RateLimitMiddleware(
             return;
         }
 
-        using var lease = concurrency.TryAcquire(policy);
+        await using var lease = await concurrency.TryAcquireAsync(policy, context.RequestAborted).ConfigureAwait(false);
         if (lease is { IsAcquired: false })
         {
             metrics.RateLimited(policy.MetricLabel, RateLimitKind.Concurrency);

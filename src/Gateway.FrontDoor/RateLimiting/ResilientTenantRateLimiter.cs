@@ -1,12 +1,6 @@
-using Gateway.FrontDoor.Configuration;
 using Gateway.FrontDoor.Logging;
 using Gateway.FrontDoor.Tenants;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
-using StackExchange.Redis;
 
 namespace Gateway.FrontDoor.RateLimiting;
 
@@ -19,50 +13,27 @@ internal sealed class ResilientTenantRateLimiter : ITenantRateLimiter
 {
     private readonly RedisTenantRateLimiter _redis;
     private readonly LocalTenantRateLimiter _localShare;
-    private readonly ResiliencePipeline _pipeline;
+    private readonly RedisResilience _resilience;
     private readonly ILogger<ResilientTenantRateLimiter> _logger;
 
     public ResilientTenantRateLimiter(
-        RedisTenantRateLimiter redis, IOptions<FrontDoorOptions> options, TimeProvider time,
-        ILogger<ResilientTenantRateLimiter> logger)
+        RedisTenantRateLimiter redis, RedisResilience resilience, TimeProvider time, ILogger<ResilientTenantRateLimiter> logger)
     {
         _redis = redis;
+        _resilience = resilience;
         _logger = logger;
-        var settings = options.Value;
-        var replicas = Math.Max(1, settings.ExpectedReplicas);
-        _localShare = new LocalTenantRateLimiter(time, replicas, RateLimitScope.Replica);
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                FailureRatio = settings.Redis.FailureRatio,
-                MinimumThroughput = settings.Redis.MinimumThroughput,
-                SamplingDuration = settings.Redis.SamplingDuration,
-                BreakDuration = settings.Redis.BreakDuration,
-                ShouldHandle = new PredicateBuilder().Handle<RedisException>().Handle<TimeoutRejectedException>(),
-                OnOpened = args =>
-                {
-                    FrontDoorLog.RedisCircuitOpened(logger, replicas, args.Outcome.Exception);
-                    return ValueTask.CompletedTask;
-                },
-                OnClosed = _ =>
-                {
-                    FrontDoorLog.RedisCircuitClosed(logger);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .AddTimeout(settings.Redis.Timeout)
-            .Build();
+        _localShare = new LocalTenantRateLimiter(time, resilience.Replicas, RateLimitScope.Replica);
     }
 
     public async ValueTask<RateLimitDecision> TryAcquireAsync(TenantPolicy tenant, int tokens, CancellationToken cancellationToken)
     {
         try
         {
-            return await _pipeline.ExecuteAsync(
+            return await _resilience.Pipeline.ExecuteAsync(
                 static (state, token) => state.Redis.TryAcquireAsync(state.Tenant, state.Tokens, token),
                 (Redis: _redis, Tenant: tenant, Tokens: tokens), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisUnavailable(ex, cancellationToken))
+        catch (Exception ex) when (RedisResilience.IsUnavailable(ex, cancellationToken))
         {
             FrontDoorLog.RedisCallFailed(_logger, ex);
             return _localShare.TryAcquire(tenant, tokens);
@@ -79,18 +50,14 @@ internal sealed class ResilientTenantRateLimiter : ITenantRateLimiter
 
         try
         {
-            await _pipeline.ExecuteAsync(
+            await _resilience.Pipeline.ExecuteAsync(
                 static (state, token) => state.Redis.AdjustTokensAsync(state.Tenant, RateLimitScope.Global, state.Tokens, token),
                 (Redis: _redis, Tenant: tenant, Tokens: tokens), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisUnavailable(ex, cancellationToken))
+        catch (Exception ex) when (RedisResilience.IsUnavailable(ex, cancellationToken))
         {
             // A lost correction only shifts one tenant's budget by one request's estimate error; not worth failing for.
             FrontDoorLog.RedisCallFailed(_logger, ex);
         }
     }
-
-    private static bool IsRedisUnavailable(Exception ex, CancellationToken cancellationToken) =>
-        ex is RedisException or TimeoutRejectedException or BrokenCircuitException or TimeoutException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 }

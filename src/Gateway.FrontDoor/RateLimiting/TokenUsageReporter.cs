@@ -1,10 +1,12 @@
+using Gateway.FrontDoor.Logging;
 using Gateway.FrontDoor.Requests;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.FrontDoor.RateLimiting;
 
-/// <summary>Reconciles a request's token reservation with its actual usage.</summary>
-internal sealed class TokenUsageReporter(ITenantRateLimiter limiter) : ITokenUsageReporter
+/// <summary>Reconciles a request's token reservation with its actual usage (local or reported by an upstream).</summary>
+internal sealed class TokenUsageReporter(ITenantRateLimiter limiter, ILogger<TokenUsageReporter> logger) : ITokenUsageReporter
 {
     public ValueTask ReportAsync(HttpContext context, int promptTokens, int completionTokens)
     {
@@ -16,7 +18,9 @@ internal sealed class TokenUsageReporter(ITenantRateLimiter limiter) : ITokenUsa
         }
 
         state.UsageReported = true;
-        var refund = state.ReservedTokens - (Math.Max(0, promptTokens) + Math.Max(0, completionTokens));
+        var used = Math.Max(0, promptTokens) + Math.Max(0, completionTokens);
+        FrontDoorLog.TokensSettled(logger, policy.Name, used, state.ReservedTokens);
+        var refund = state.ReservedTokens - used;
         return refund == 0
             ? ValueTask.CompletedTask
             // Not the request's token: a client that hung up still consumed what it consumed.

@@ -19,6 +19,15 @@ internal sealed class FrontDoorRequestState : IFrontDoorRequestFeature
 
     public int PromptTokenEstimate { get; set; }
 
+    /// <summary>The body's <c>stream</c> flag.</summary>
+    public bool Stream { get; set; }
+
+    /// <summary>The body's <c>stream_options.include_usage</c> flag.</summary>
+    public bool IncludeUsage { get; set; }
+
+    /// <summary>Set when a proxied stream's body was changed to ask the upstream for usage the client did not ask for.</summary>
+    public bool AskedUpstreamForUsage { get; set; }
+
     public int ReservedTokens { get; set; }
 
     /// <summary>The admission decision, kept so the end-of-request reconciliation goes to the same limiter.</summary>

@@ -63,11 +63,24 @@ internal sealed class RequestInspectionMiddleware(RequestDelegate next, IOptions
                 length += read;
             }
 
-            var summary = RequestBodyReader.Read(buffer.AsSpan(0, length));
+            RequestBodySummary summary;
+            try
+            {
+                summary = RequestBodyReader.Read(buffer.AsSpan(0, length));
+            }
+            catch (OpenAiRequestException ex)
+            {
+                // Malformed, too deep or undecodable: no layer behind could read it either, so it stops here.
+                await OpenAiErrorResults.WriteAsync(context, ex.StatusCode, ex.Message, ex.Type, ex.Param, ex.Code).ConfigureAwait(false);
+                return;
+            }
+
             var state = context.Features.GetRequiredFeature<FrontDoorRequestState>();
             state.Model = summary.Model;
             state.MaxTokens = summary.MaxTokens;
             state.PromptTokenEstimate = summary.PromptTokenEstimate;
+            state.Stream = summary.Stream;
+            state.IncludeUsage = summary.IncludeUsage;
         }
         finally
         {

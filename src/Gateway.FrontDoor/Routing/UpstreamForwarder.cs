@@ -1,6 +1,9 @@
 using Gateway.FrontDoor.Logging;
+using Gateway.FrontDoor.RateLimiting;
+using Gateway.FrontDoor.Requests;
 using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Yarp.ReverseProxy.Forwarder;
@@ -11,12 +14,50 @@ namespace Gateway.FrontDoor.Routing;
 /// Forwards a request to one destination of a cluster with YARP's direct forwarder (responses stream through
 /// unbuffered, flushed per chunk). A destination that cannot be reached is marked unhealthy and the next one is
 /// tried, but only while nothing has been sent to the client and the failure happened before the upstream got the request.
+/// The tenant's token reservation is settled with the usage the upstream reports (see <see cref="UsageCapturingResponseStream"/>).
 /// </summary>
-internal sealed class UpstreamForwarder(IHttpForwarder forwarder, TimeProvider time, ILogger<UpstreamForwarder> logger)
+internal sealed class UpstreamForwarder(
+    IHttpForwarder forwarder, ITokenUsageReporter usage, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
     private static readonly TimeSpan s_noDestinationRetryAfter = TimeSpan.FromSeconds(2);
 
     public async Task ForwardAsync(HttpContext context, UpstreamCluster cluster)
+    {
+        var state = context.Features.GetRequiredFeature<FrontDoorRequestState>();
+        state.AskedUpstreamForUsage = state.Stream && !state.IncludeUsage;
+        if (state.AskedUpstreamForUsage)
+        {
+            await StreamUsageRequestRewriter.AskForUsageAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var response = context.Response;
+        var clientBody = response.Body;
+        var capture = new UsageCapturingResponseStream(clientBody, () => response.ContentType, state.AskedUpstreamForUsage);
+        response.Body = capture;
+        try
+        {
+            await ForwardToSomeDestinationAsync(context, cluster).ConfigureAwait(false);
+            await capture.CompleteAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            response.Body = clientBody;
+        }
+
+        if (capture.Usage is { } reported)
+        {
+            await usage.ReportAsync(context, reported.PromptTokens, reported.CompletionTokens).ConfigureAwait(false);
+        }
+        else if (response.StatusCode >= StatusCodes.Status400BadRequest && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Refused or never served: no tokens were generated for it, so the whole reservation goes back.
+            await usage.ReportAsync(context, 0, 0).ConfigureAwait(false);
+        }
+
+        // Otherwise (a stream cut short, an upstream that reports no usage) the reservation stands as the charge.
+    }
+
+    private async Task ForwardToSomeDestinationAsync(HttpContext context, UpstreamCluster cluster)
     {
         ulong tried = 0;
         var anyTried = false;
