@@ -22,7 +22,7 @@ internal static class FuzzModel
     private static string Write()
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gateway-fuzz-{Environment.ProcessId}.gguf");
-        using var source = GgufFile.Open(SharedModels.Path("stories260K.gguf"));
+        using var source = GgufFile.Open(TestModels.Path("stories260K.gguf"));
         var writer = new GgufWriter(source.Alignment);
         foreach (var key in source.Metadata.Keys)
         {
