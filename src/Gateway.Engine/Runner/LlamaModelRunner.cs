@@ -208,6 +208,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     public void Dispose()
     {
         _kv.Dispose();
+        _weights.Dispose();
         _normed.Dispose();
         _attention.Dispose();
         _hidden.Dispose();
@@ -466,7 +467,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
     }
 
-    private static long MatrixBytes(in WeightMatrix m) => GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
+    private static long MatrixBytes(in WeightMatrix m) => m.Packed?.ByteSize ?? GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
 
     private static string DescribeWeightTypes(GgufFile file) =>
         string.Join(", ", file.Tensors
