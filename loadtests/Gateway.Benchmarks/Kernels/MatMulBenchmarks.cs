@@ -7,7 +7,8 @@ namespace Gateway.Benchmarks.Kernels;
 /// <summary>
 /// One matmul of a SmolLM-135M-sized projection (576 hidden, 1536 FFN) per invocation, including the activation
 /// quantization a real forward pass pays. Batch 16 reads the weights once for all rows, so its time per token should
-/// be several times lower than batch 1.
+/// be several times lower than batch 1. <see cref="Packed"/> compares the row kernels with the GEMM path the engine
+/// uses (weights repacked at load); batch 256 is a prefill chunk.
 /// </summary>
 /// <remarks>Run: dotnet run -c Release --project loadtests/Gateway.Benchmarks -- --filter *MatMulBenchmarks* --job short</remarks>
 [MemoryDiagnoser]
@@ -25,8 +26,11 @@ public unsafe class MatMulBenchmarks
     [Params("576x1536", "1536x576")]
     public string Shape { get; set; } = "576x1536";
 
-    [Params(1, 16)]
+    [Params(1, 16, 256)]
     public int Batch { get; set; }
+
+    [Params(false, true)]
+    public bool Packed { get; set; }
 
     [Params(KernelVariant.Scalar, KernelVariant.Avx2, KernelVariant.AvxVnni, KernelVariant.Avx512)]
     public KernelVariant Variant { get; set; }
@@ -54,6 +58,11 @@ public unsafe class MatMulBenchmarks
         }
 
         _matrix = new WeightMatrix(_weights, Type, rows, cols);
+        if (Packed)
+        {
+            _matrix = _matrix.WithPackedCopy();
+        }
+
         _x = new Activations(Batch, cols);
         for (int i = 0; i < Batch; i++)
         {
@@ -78,6 +87,7 @@ public unsafe class MatMulBenchmarks
     {
         _pool.Dispose();
         _x.Dispose();
+        _matrix.Packed?.Dispose();
         NativeMemory.AlignedFree(_weights);
     }
 }

@@ -40,6 +40,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _scores;
     private readonly float[][] _keyScratch;
     private readonly float[][] _valueScratch;
+    private readonly float[][] _keyBlockScratch;
     private readonly List<AttentionSpan> _attentionSpans = [];
 
     // Set per forward pass: a few short decode sequences, where waking the workers costs more than the attention.
@@ -87,11 +88,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _scores = new float[_pool.Threads][];
         _keyScratch = new float[_pool.Threads][];
         _valueScratch = new float[_pool.Threads][];
+        _keyBlockScratch = new float[_pool.Threads][];
         for (var i = 0; i < _scores.Length; i++)
         {
-            _scores[i] = new float[context];
-            _keyScratch[i] = new float[context * _hp.HeadDim];
-            _valueScratch[i] = new float[context * _hp.HeadDim];
+            _scores[i] = new float[context + AttentionOps.KeyPadding];
+            _keyScratch[i] = new float[(context + AttentionOps.KeyPadding) * _hp.KvDim];
+            _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
+            _keyBlockScratch[i] = new float[options.BlockSize * _hp.KvDim];
         }
 
         _tokenPosition = new int[t];
@@ -159,6 +162,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             AddBias(_key, w.KeyBias, tokens);
             AddBias(_value, w.ValueBias, tokens);
             RotateAndStore(layer, tokens);
+            Lap(profile, ref mark, Phase.Other);
 
             if (_smallAttention)
             {
@@ -206,6 +210,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     public void Dispose()
     {
         _kv.Dispose();
+        _weights.Dispose();
         _normed.Dispose();
         _attention.Dispose();
         _hidden.Dispose();
@@ -360,62 +365,70 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     }
 
     /// <summary>
-    /// Causal attention for the (span, KV head) items this thread owns, dealt round-robin. A span is up to
-    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk: their keys and values are gathered from the
-    /// paged cache into contiguous floats once (converting F16 once, not once per query head and token), then every
-    /// query head of the KV group attends over them with vectorized dot products.
+    /// Causal attention for the spans this thread owns, dealt round-robin. A span is up to
+    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk: the keys and values of all KV heads are
+    /// gathered from the paged cache once, a whole cache block (16 positions x every head) per F16 conversion, values
+    /// as they are and keys transposed (dimension-major) so scores vectorize across positions; then every query head
+    /// attends over them. A query's scores and output are fixed-order FMA chains (<see cref="AttentionOps"/>), so they
+    /// do not depend on the span or the batch.
     /// </summary>
     private void Attend(int layer, int threadIndex, int threadCount)
     {
         var hd = _hp.HeadDim;
+        var kvDim = _hp.KvDim;
         var group = _hp.HeadCount / _hp.KvHeadCount;
-        var scores = _scores[threadIndex];
-        var keys = _keyScratch[threadIndex];
-        var values = _valueScratch[threadIndex];
-        var items = _attentionSpans.Count * _hp.KvHeadCount;
-        var elementBytes = PagedKvStorage.ElementBytes(_kv.Type);
-        for (var item = threadIndex; item < items; item += threadCount)
+        var blockSize = _kv.BlockSize;
+        fixed (float* scores = _scores[threadIndex])
+        fixed (float* keysT = _keyScratch[threadIndex])
+        fixed (float* values = _valueScratch[threadIndex])
+        fixed (float* keyBlock = _keyBlockScratch[threadIndex])
+        fixed (float* query = _query)
         {
-            var span = _attentionSpans[item / _hp.KvHeadCount];
-            var kvHead = item % _hp.KvHeadCount;
-            var table = _chunkTables[span.Chunk].Span;
-            var length = _tokenPosition[span.FirstToken + span.TokenCount - 1] + 1;
-            for (var p = 0; p < length; p++)
+            for (var item = threadIndex; item < _attentionSpans.Count; item += threadCount)
             {
-                var block = table[p / _kv.BlockSize];
-                var slot = p % _kv.BlockSize;
-                var k = _kv.KeySlot(layer, block, slot) + (kvHead * hd * elementBytes);
-                var v = _kv.ValueSlot(layer, block, slot) + (kvHead * hd * elementBytes);
-                if (_kv.Type == KvCacheType.F16)
+                var span = _attentionSpans[item];
+                var table = _chunkTables[span.Chunk].Span;
+                var length = _tokenPosition[span.FirstToken + span.TokenCount - 1] + 1;
+                var stride = (length + AttentionOps.KeyPadding - 1) / AttentionOps.KeyPadding * AttentionOps.KeyPadding;
+                for (var p0 = 0; p0 < length; p0 += blockSize)
                 {
-                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(k, hd), keys.AsSpan(p * hd, hd));
-                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(v, hd), values.AsSpan(p * hd, hd));
-                }
-                else
-                {
-                    new ReadOnlySpan<float>(k, hd).CopyTo(keys.AsSpan(p * hd, hd));
-                    new ReadOnlySpan<float>(v, hd).CopyTo(values.AsSpan(p * hd, hd));
-                }
-            }
-
-            for (var t = span.FirstToken; t < span.FirstToken + span.TokenCount; t++)
-            {
-                var visible = _tokenPosition[t] + 1;
-                var s = scores.AsSpan(0, visible);
-                for (var h = kvHead * group; h < (kvHead + 1) * group; h++)
-                {
-                    var q = _query.AsSpan((t * _hp.QueryDim) + (h * hd), hd);
-                    for (var p = 0; p < visible; p++)
+                    var block = table[p0 / blockSize];
+                    var count = Math.Min(blockSize, length - p0);
+                    var n = count * kvDim;
+                    if (_kv.Type == KvCacheType.F16)
                     {
-                        s[p] = TensorPrimitives.Dot(q, keys.AsSpan(p * hd, hd)) * _attentionScale;
+                        VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(_kv.KeySlot(layer, block, 0), n), new Span<float>(keyBlock, n));
+                        VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(_kv.ValueSlot(layer, block, 0), n), new Span<float>(values + ((long)p0 * kvDim), n));
+                    }
+                    else
+                    {
+                        new ReadOnlySpan<float>(_kv.KeySlot(layer, block, 0), n).CopyTo(new Span<float>(keyBlock, n));
+                        new ReadOnlySpan<float>(_kv.ValueSlot(layer, block, 0), n).CopyTo(new Span<float>(values + ((long)p0 * kvDim), n));
                     }
 
-                    VectorOps.Softmax(s);
-                    var output = _attention.Row(t).Slice(h * hd, hd);
-                    output.Clear();
-                    for (var p = 0; p < visible; p++)
+                    for (var s = 0; s < count; s++)
                     {
-                        TensorPrimitives.MultiplyAdd(values.AsSpan(p * hd, hd), s[p], output, output);
+                        var source = keyBlock + (s * kvDim);
+                        var target = keysT + p0 + s;
+                        for (var e = 0; e < kvDim; e++)
+                        {
+                            target[(long)e * stride] = source[e];
+                        }
+                    }
+                }
+
+                for (var t = span.FirstToken; t < span.FirstToken + span.TokenCount; t++)
+                {
+                    var visible = _tokenPosition[t] + 1;
+                    fixed (float* output = _attention.Row(t))
+                    {
+                        for (var h = 0; h < _hp.HeadCount; h++)
+                        {
+                            var kvHead = h / group;
+                            AttentionOps.Scores(query + (t * _hp.QueryDim) + (h * hd), keysT + ((long)kvHead * hd * stride), hd, stride, visible, _attentionScale, scores);
+                            VectorOps.Softmax(new Span<float>(scores, visible));
+                            AttentionOps.WeightedSum(scores, values + (kvHead * hd), hd, kvDim, visible, output + (h * hd));
+                        }
                     }
                 }
             }
@@ -464,7 +477,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
     }
 
-    private static long MatrixBytes(in WeightMatrix m) => GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
+    private static long MatrixBytes(in WeightMatrix m) => m.Packed?.ByteSize ?? GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
 
     private static string DescribeWeightTypes(GgufFile file) =>
         string.Join(", ", file.Tensors

@@ -22,6 +22,9 @@ public sealed unsafe class Activations : IDisposable
     private float* _scales;
     private int* _sums;
     private float* _scaledSums;
+    private sbyte* _tileQuants;
+    private float* _tileScales;
+    private int* _tileSums;
     private int _version;
     private int _quantizedVersion = -1;
 
@@ -40,6 +43,10 @@ public sealed unsafe class Activations : IDisposable
         _scales = (float*)Allocate(blocks * sizeof(float));
         _sums = (int*)Allocate(blocks * sizeof(int));
         _scaledSums = (float*)Allocate(blocks * sizeof(float));
+        nuint tileBlocks = (nuint)TileCount(maxRows) * (nuint)Math.Max(1, BlocksPerRow);
+        _tileQuants = (sbyte*)Allocate(tileBlocks * PackedLayout.TileBlockBytes);
+        _tileScales = (float*)Allocate(tileBlocks * PackedLayout.TileTokens * sizeof(float));
+        _tileSums = (int*)Allocate(tileBlocks * PackedLayout.TileTokens * sizeof(int));
     }
 
     public int Cols { get; }
@@ -96,10 +103,22 @@ public sealed unsafe class Activations : IDisposable
                 ActivationQuantizer.QuantizeRow(
                     _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
                     _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow);
+                Interleave(r);
             }
 
             Volatile.Write(ref _quantizedVersion, version);
         }
+    }
+
+    /// <summary>Tiles of <see cref="PackedLayout.TileTokens"/> rows needed for <paramref name="rows"/> rows.</summary>
+    internal static int TileCount(int rows) => (rows + PackedLayout.TileTokens - 1) / PackedLayout.TileTokens;
+
+    /// <summary>Tile <paramref name="tile"/> of the int8 form in the GEMM kernels' interleaved layout (see <see cref="PackedLayout"/>).</summary>
+    internal QuantizedTile Tile(int tile)
+    {
+        nint blocks = (nint)tile * BlocksPerRow;
+        return new QuantizedTile(
+            _tileQuants + blocks * PackedLayout.TileBlockBytes, _tileScales + blocks * PackedLayout.TileTokens, _tileSums + blocks * PackedLayout.TileTokens);
     }
 
     internal float* FloatRow(int i) => _floats + (nint)i * Cols;
@@ -119,6 +138,30 @@ public sealed unsafe class Activations : IDisposable
         Free(ref _scales);
         Free(ref _sums);
         Free(ref _scaledSums);
+        Free(ref _tileQuants);
+        Free(ref _tileScales);
+        Free(ref _tileSums);
+    }
+
+    /// <summary>Copies row <paramref name="r"/>'s int8 form into its tile slot: each quad of four quants next to the other tokens' same quad.</summary>
+    private void Interleave(int r)
+    {
+        var tile = Tile(r / PackedLayout.TileTokens);
+        int t = r % PackedLayout.TileTokens;
+        int* quads = (int*)QuantRow(r);
+        float* scales = ScaleRow(r);
+        int* sums = SumRow(r);
+        for (int b = 0; b < BlocksPerRow; b++)
+        {
+            int* destination = (int*)(tile.Quants + (nint)b * PackedLayout.TileBlockBytes) + t;
+            for (int q = 0; q < BlockLayout.Qk / 4; q++)
+            {
+                destination[q * PackedLayout.TileTokens] = quads[b * (BlockLayout.Qk / 4) + q];
+            }
+
+            tile.Scales[b * PackedLayout.TileTokens + t] = scales[b];
+            tile.Sums[b * PackedLayout.TileTokens + t] = sums[b];
+        }
     }
 
     private static void* Allocate(nuint bytes)

@@ -58,6 +58,12 @@ public static unsafe class MatMul
 
     internal static void MultiplyRange(in WeightMatrix w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels)
     {
+        if (w.Packed is { } packed)
+        {
+            PackedMatMul.MultiplyRange(packed, x, y, rowStart, rowEnd, kernels);
+            return;
+        }
+
         int count = x.Count;
         int rows = w.Rows;
         int rowBytes = w.RowBytes;

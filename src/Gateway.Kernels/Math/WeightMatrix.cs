@@ -20,7 +20,23 @@ public readonly unsafe struct WeightMatrix
         RowBytes = checked((int)GgmlTypeTraits.RowBytes(type, cols));
     }
 
+    private WeightMatrix(in WeightMatrix original, PackedWeights packed)
+    {
+        Data = original.Data;
+        Type = original.Type;
+        Rows = original.Rows;
+        Cols = original.Cols;
+        RowBytes = original.RowBytes;
+        Packed = packed;
+    }
+
     public byte* Data { get; }
+
+    /// <summary>
+    /// The same weights repacked for the GEMM kernels, when <see cref="WithPackedCopy"/> made one: products then read
+    /// only this copy (<see cref="Data"/> stays valid for row lookups such as embeddings).
+    /// </summary>
+    public PackedWeights? Packed { get; }
 
     public GgmlType Type { get; }
 
@@ -30,6 +46,13 @@ public readonly unsafe struct WeightMatrix
 
     /// <summary>Bytes of one row.</summary>
     public int RowBytes { get; }
+
+    /// <summary>
+    /// This matrix with a packed copy attached when its type has a GEMM layout (Q4_0, Q8_0), else itself. The caller
+    /// owns the copy: dispose <see cref="Packed"/> after the last product.
+    /// </summary>
+    public WeightMatrix WithPackedCopy() =>
+        Packed is null && PackedWeights.Supports(Type) && Cols % BlockLayout.Qk == 0 ? new WeightMatrix(this, PackedWeights.Pack(this)) : this;
 
     public ReadOnlySpan<byte> Row(int r)
     {

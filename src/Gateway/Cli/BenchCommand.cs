@@ -53,6 +53,7 @@ internal static class BenchCommand
             });
             var runner = (LlamaModelRunner)loaded;
             var bench = new EngineBenchmark(runner);
+            var profile = runner.Profile = new ForwardProfile();
             var bytesPerToken = runner.WeightBytesPerForward;
             var roofline = bandwidth * 1e9 / bytesPerToken;
 
@@ -60,15 +61,17 @@ internal static class BenchCommand
             Console.WriteLine($"machine    {Environment.ProcessorCount} cores, {threadCount} threads, kernels {KernelInfo()}, read bandwidth {bandwidth:F1} GB/s");
             Console.WriteLine($"weights    {bytesPerToken / 1048576.0:F1} MiB read per forward -> roofline {roofline:F0} tok/s at batch 1");
             Console.WriteLine($"figures    median (min .. max) of {n} runs");
+            profile.Reset();
             var prefill = bench.Prefill(promptTokens, n);
-            Console.WriteLine($"prefill    pp{promptTokens,-5}              {prefill} tok/s");
+            Console.WriteLine($"prefill    pp{promptTokens,-5}              {prefill} tok/s  {Split(profile)}");
             var decode = new Dictionary<int, Statistics>();
             foreach (var b in batchSizes)
             {
+                profile.Reset();
                 decode[b] = bench.Decode(b, ctx, decodeSteps, n);
                 var ratio = decode.TryGetValue(1, out var one) ? $"  x{decode[b].Median / one.Median:F2} vs batch 1" : string.Empty;
                 var ofRoofline = b == 1 ? $"  = {decode[b].Median / roofline:P0} of roofline" : string.Empty;
-                Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}");
+                Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}  {Split(profile)}");
             }
 
             if (parse.GetValue(json) is { } jsonPath)
@@ -89,6 +92,13 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Where forward time went (warm-up and context fill included): matmul / attention / the rest.</summary>
+    private static string Split(ForwardProfile p)
+    {
+        var total = (p.MatMul + p.Attention + p.Other).TotalSeconds;
+        return total <= 0 ? string.Empty : $"[matmul {p.MatMul.TotalSeconds / total:P0}, attention {p.Attention.TotalSeconds / total:P0}, other {p.Other.TotalSeconds / total:P0}]";
     }
 
     private static string KernelInfo() =>

@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gateway.Kernels;
+
+/// <summary>
+/// Q4_0 and Q8_0 GEMM with AVX2 alone: a group's 16 rows are two registers of 8 int32 lanes. Q4_0 multiplies nibbles
+/// by int8 activations with vpmaddubsw and keeps the block's pair sums in int16 (at most 8 * 2 * 15 * 127 = 30480);
+/// Q8_0 uses the sign trick (|w| x sign(x, w), at most 2 * 128 * 127 per pair) and widens every product with
+/// vpmaddwd. Up to four tokens per pass.
+/// </summary>
+internal static unsafe class GemmAvx2
+{
+    private const int PassTokens = 4;
+
+    public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t += PassTokens)
+        {
+            switch (Math.Min(PassTokens, tokens - t))
+            {
+                case 1: Q4_0<Tokens1>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 2: Q4_0<Tokens2>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 3: Q4_0<Tokens3>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                default: Q4_0<Tokens4>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+            }
+        }
+    }
+
+    public static void Q8_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t += PassTokens)
+        {
+            switch (Math.Min(PassTokens, tokens - t))
+            {
+                case 1: Q8_0<Tokens1>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 2: Q8_0<Tokens2>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 3: Q8_0<Tokens3>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                default: Q8_0<Tokens4>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+            }
+        }
+    }
+
+    private static void Q4_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
+        where TN : struct, ITokenCount
+    {
+        int n = TN.Value;
+        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
+        var mask = Vector256.Create((byte)0x0F);
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q4_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        {
+            Vector256<short> s0a = default, s0b = default, s1a = default, s1b = default, s2a = default, s2b = default, s3a = default, s3b = default;
+            byte* wq = w + PackedLayout.ScaleBytes;
+            sbyte* xc = xq;
+            for (int c = 0; c < 4; c++, wq += 64, xc += 32)
+            {
+                var rawA = Vector256.Load(wq);
+                var rawB = Vector256.Load(wq + 32);
+                var loA = rawA & mask;
+                var hiA = Vector256.ShiftRightLogical(rawA.AsUInt16(), 4).AsByte() & mask;
+                var loB = rawB & mask;
+                var hiB = Vector256.ShiftRightLogical(rawB.AsUInt16(), 4).AsByte() & mask;
+                (s0a, s0b) = Step(s0a, s0b, loA, hiA, loB, hiB, xc);
+                if (n > 1) (s1a, s1b) = Step(s1a, s1b, loA, hiA, loB, hiB, xc + 4);
+                if (n > 2) (s2a, s2b) = Step(s2a, s2b, loA, hiA, loB, hiB, xc + 8);
+                if (n > 3) (s3a, s3b) = Step(s3a, s3b, loA, hiA, loB, hiB, xc + 12);
+            }
+
+            var wsA = Vector256.Load((float*)w);
+            var wsB = Vector256.Load((float*)w + 8);
+            (f0a, f0b) = GemmAvxVnni.Finish(Widen(s0a, xs[0]), Widen(s0b, xs[0]), wsA, wsB, xd[0], f0a, f0b);
+            if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(Widen(s1a, xs[1]), Widen(s1b, xs[1]), wsA, wsB, xd[1], f1a, f1b);
+            if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(Widen(s2a, xs[2]), Widen(s2b, xs[2]), wsA, wsB, xd[2], f2a, f2b);
+            if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(Widen(s3a, xs[3]), Widen(s3b, xs[3]), wsA, wsB, xd[3], f3a, f3b);
+        }
+
+        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
+    }
+
+    private static void Q8_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)
+        where TN : struct, ITokenCount
+    {
+        int n = TN.Value;
+        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
+        var flip = Vector256.Create((byte)0x80);
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q8_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens)
+        {
+            Vector256<int> i0a = default, i0b = default, i1a = default, i1b = default, i2a = default, i2b = default, i3a = default, i3b = default;
+            byte* wq = w + PackedLayout.ScaleBytes;
+            sbyte* xc = xq;
+            for (int q = 0; q < 8; q++, wq += 64, xc += 32)
+            {
+                var wa = (Vector256.Load(wq) ^ flip).AsSByte();
+                var wb = (Vector256.Load(wq + 32) ^ flip).AsSByte();
+                var ma = Avx2.Abs(wa);
+                var mb = Avx2.Abs(wb);
+                (i0a, i0b) = SignedStep(i0a, i0b, wa, ma, wb, mb, xc);
+                if (n > 1) (i1a, i1b) = SignedStep(i1a, i1b, wa, ma, wb, mb, xc + 4);
+                if (n > 2) (i2a, i2b) = SignedStep(i2a, i2b, wa, ma, wb, mb, xc + 8);
+                if (n > 3) (i3a, i3b) = SignedStep(i3a, i3b, wa, ma, wb, mb, xc + 12);
+            }
+
+            var wsA = Vector256.Load((float*)w);
+            var wsB = Vector256.Load((float*)w + 8);
+            (f0a, f0b) = GemmAvxVnni.Finish(i0a, i0b, wsA, wsB, xd[0], f0a, f0b);
+            if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(i1a, i1b, wsA, wsB, xd[1], f1a, f1b);
+            if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(i2a, i2b, wsA, wsB, xd[2], f2a, f2b);
+            if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(i3a, i3b, wsA, wsB, xd[3], f3a, f3b);
+        }
+
+        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> Broadcast(sbyte* x) => Vector256.Create(*(int*)x).AsSByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<short>, Vector256<short>) Step(
+        Vector256<short> a, Vector256<short> b, Vector256<byte> loA, Vector256<byte> hiA, Vector256<byte> loB, Vector256<byte> hiB, sbyte* x)
+    {
+        var xl = Broadcast(x);
+        var xh = Broadcast(x + 128);
+        return (a + (Avx2.MultiplyAddAdjacent(loA, xl) + Avx2.MultiplyAddAdjacent(hiA, xh)),
+                b + (Avx2.MultiplyAddAdjacent(loB, xl) + Avx2.MultiplyAddAdjacent(hiB, xh)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Widen(Vector256<short> s, int xs) =>
+        Avx2.MultiplyAddAdjacent(s, Vector256<short>.One) + Vector256.Create(-PackedLayout.Q4_0Offset * xs);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<int>, Vector256<int>) SignedStep(
+        Vector256<int> a, Vector256<int> b, Vector256<sbyte> wa, Vector256<byte> ma, Vector256<sbyte> wb, Vector256<byte> mb, sbyte* x)
+    {
+        var xb = Broadcast(x);
+        var ones = Vector256<short>.One;
+        return (a + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(ma.AsByte(), Avx2.Sign(xb, wa)), ones),
+                b + Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(mb.AsByte(), Avx2.Sign(xb, wb)), ones));
+    }
+}

@@ -1,0 +1,54 @@
+namespace Gateway.Kernels;
+
+/// <summary>
+/// The interleaved weight layout the GEMM micro-kernels stream, and the tiled activation layout they broadcast from.
+/// </summary>
+/// <remarks>
+/// Weights: rows are taken <see cref="GroupRows"/> at a time. For each 32-column block a group holds 16 fp32 scales
+/// (one per row, converted from fp16 once) followed by the quants with the 16 rows interleaved four bytes at a time,
+/// so one 64-byte load gives every row's next four columns: exactly one 32-bit lane per row, the shape of
+/// vpdpbusd / vpmaddubsw+vpmaddwd. Quants are stored unsigned (Q4_0: the nibble 0..15, Q8_0: q + 128) and the kernels
+/// subtract offset * (sum of the activation quants), which keeps every integer block sum exact.
+/// Q4_0: 4 chunks of 64 bytes; chunk c, row r, byte j holds columns 4c+j (low nibble) and 16+4c+j (high nibble).
+/// Q8_0: 8 chunks of 64 bytes; chunk q, row r, byte j holds column 4q+j.
+/// Activations: tokens are taken <see cref="TileTokens"/> at a time; for each block a tile holds, per four-column quad,
+/// the tokens' four int8 values side by side (32 bytes per quad, 256 per block), so a kernel broadcasts token t's quad
+/// from a fixed offset; plus each token's block scale and block sum of quants.
+/// </remarks>
+internal static class PackedLayout
+{
+    /// <summary>Weight rows interleaved in one group: one 512-bit register holds one int32 per row.</summary>
+    public const int GroupRows = 16;
+
+    /// <summary>Activation rows (tokens) interleaved in one tile.</summary>
+    public const int TileTokens = 8;
+
+    /// <summary>Bytes of the 16 fp32 scales that start every block of a group.</summary>
+    public const int ScaleBytes = GroupRows * sizeof(float);
+
+    /// <summary>Q4_0: one block of a group (scales, then 16 rows x 16 nibble bytes).</summary>
+    public const int Q4_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk / 2;
+
+    /// <summary>Q8_0: one block of a group (scales, then 16 rows x 32 bytes).</summary>
+    public const int Q8_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk;
+
+    /// <summary>Tiled activation quants of one block: 8 quads x 8 tokens x 4 bytes.</summary>
+    public const int TileBlockBytes = TileTokens * BlockLayout.Qk;
+
+    /// <summary>Q4_0 nibbles are stored as 0..15 for value - 8.</summary>
+    public const int Q4_0Offset = 8;
+
+    /// <summary>Q8_0 quants are stored as q + 128 (q ^ 0x80).</summary>
+    public const int Q8_0Offset = 128;
+
+    public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0;
+
+    public static int BlockBytes(GgmlType type) => type switch
+    {
+        GgmlType.Q4_0 => Q4_0BlockBytes,
+        GgmlType.Q8_0 => Q8_0BlockBytes,
+        _ => throw new NotSupportedException($"No packed layout for {GgmlTypeTraits.Name(type)}."),
+    };
+
+    public static int Offset(GgmlType type) => type == GgmlType.Q4_0 ? Q4_0Offset : Q8_0Offset;
+}

@@ -1,0 +1,12 @@
+namespace Gateway.Kernels;
+
+/// <summary>
+/// Pointers to one tile of up to <see cref="PackedLayout.TileTokens"/> activation rows in the GEMM layout: per block,
+/// <c>Quants</c> holds 256 bytes (8 quads x 8 tokens x 4), <c>Scales</c> and <c>Sums</c> 8 entries (one per token).
+/// </summary>
+internal readonly unsafe struct QuantizedTile(sbyte* quants, float* scales, int* sums)
+{
+    public readonly sbyte* Quants = quants;
+    public readonly float* Scales = scales;
+    public readonly int* Sums = sums;
+}

@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Gateway.Kernels;
+
+/// <summary>
+/// The two products of one attention head, vectorized across key positions and head dimensions instead of one
+/// short dot product per (query, key) pair. Keys are read transposed (dimension-major, <c>stride</c> floats per
+/// dimension) so 16 keys' scores accumulate in one register with no horizontal sums. A score and an output element
+/// are each one fused multiply-add chain in a fixed order, whatever the vector width path or how many positions a
+/// call covers: a query's result does not depend on which other queries share its batch.
+/// </summary>
+public static unsafe class AttentionOps
+{
+    /// <summary>Positions a transposed key row must be padded to (the widest vector step).</summary>
+    public const int KeyPadding = 16;
+
+    /// <summary>
+    /// scores[p] = scale * sum_d q[d] * keysT[d * stride + p] for p &lt; <paramref name="length"/>; may write up to the
+    /// next multiple of <see cref="KeyPadding"/> (stride must cover that, padding keys readable).
+    /// </summary>
+    public static void Scores(float* q, float* keysT, int headDim, int stride, int length, float scale, float* scores)
+    {
+        int p = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; p + 64 <= length; p += 64)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                float* k = keysT + p;
+                for (int d = 0; d < headDim; d++, k += stride)
+                {
+                    var qd = Vector512.Create(q[d]);
+                    a0 = Vector512.FusedMultiplyAdd(qd, Vector512.Load(k), a0);
+                    a1 = Vector512.FusedMultiplyAdd(qd, Vector512.Load(k + 16), a1);
+                    a2 = Vector512.FusedMultiplyAdd(qd, Vector512.Load(k + 32), a2);
+                    a3 = Vector512.FusedMultiplyAdd(qd, Vector512.Load(k + 48), a3);
+                }
+
+                var s = Vector512.Create(scale);
+                (a0 * s).Store(scores + p);
+                (a1 * s).Store(scores + p + 16);
+                (a2 * s).Store(scores + p + 32);
+                (a3 * s).Store(scores + p + 48);
+            }
+
+            for (; p < length; p += 16)
+            {
+                Vector512<float> a = default;
+                float* k = keysT + p;
+                for (int d = 0; d < headDim; d++, k += stride)
+                {
+                    a = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(k), a);
+                }
+
+                (a * Vector512.Create(scale)).Store(scores + p);
+            }
+
+            return;
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; p < length; p += 8)
+            {
+                Vector256<float> a = default;
+                float* k = keysT + p;
+                for (int d = 0; d < headDim; d++, k += stride)
+                {
+                    a = Vector256.FusedMultiplyAdd(Vector256.Create(q[d]), Vector256.Load(k), a);
+                }
+
+                (a * Vector256.Create(scale)).Store(scores + p);
+            }
+
+            return;
+        }
+
+        for (; p < length; p++)
+        {
+            float a = 0;
+            for (int d = 0; d < headDim; d++) a = MathF.FusedMultiplyAdd(q[d], keysT[d * stride + p], a);
+            scores[p] = a * scale;
+        }
+    }
+
+    /// <summary>output[d] = sum_p weights[p] * values[p * rowStride + d] over p &lt; <paramref name="length"/>, in order of p.</summary>
+    public static void WeightedSum(float* weights, float* values, int headDim, int rowStride, int length, float* output)
+    {
+        int d = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; d + 64 <= headDim; d += 64)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                float* v = values + d;
+                for (int p = 0; p < length; p++, v += rowStride)
+                {
+                    var w = Vector512.Create(weights[p]);
+                    a0 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v), a0);
+                    a1 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 16), a1);
+                    a2 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 32), a2);
+                    a3 = Vector512.FusedMultiplyAdd(w, Vector512.Load(v + 48), a3);
+                }
+
+                a0.Store(output + d);
+                a1.Store(output + d + 16);
+                a2.Store(output + d + 32);
+                a3.Store(output + d + 48);
+            }
+
+            for (; d + 16 <= headDim; d += 16)
+            {
+                Vector512<float> a = default;
+                float* v = values + d;
+                for (int p = 0; p < length; p++, v += rowStride) a = Vector512.FusedMultiplyAdd(Vector512.Create(weights[p]), Vector512.Load(v), a);
+                a.Store(output + d);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; d + 8 <= headDim; d += 8)
+            {
+                Vector256<float> a = default;
+                float* v = values + d;
+                for (int p = 0; p < length; p++, v += rowStride) a = Vector256.FusedMultiplyAdd(Vector256.Create(weights[p]), Vector256.Load(v), a);
+                a.Store(output + d);
+            }
+        }
+
+        for (; d < headDim; d++)
+        {
+            output[d] = ScalarColumn(weights, values + d, rowStride, length);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float ScalarColumn(float* weights, float* column, int stride, int length)
+    {
+        float a = 0;
+        for (int p = 0; p < length; p++) a = MathF.FusedMultiplyAdd(weights[p], column[p * stride], a);
+        return a;
+    }
+}

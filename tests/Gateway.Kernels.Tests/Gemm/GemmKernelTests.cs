@@ -1,0 +1,138 @@
+namespace Gateway.Kernels.Tests;
+
+/// <summary>
+/// The packed GEMM path, every variant called directly (no global state): exact agreement with an oracle computed from
+/// the ggml rows, on random data with edge blocks mixed in, every tile width, and K/N that are not multiples of the tile.
+/// Exact, not within a tolerance: the integer block sums are exact by construction, and every variant follows the same
+/// float contract (see GemmScalar), so any difference is a bug.
+/// </summary>
+public unsafe class GemmKernelTests
+{
+    public static TheoryData<GgmlType, int, int> Shapes()
+    {
+        var data = new TheoryData<GgmlType, int, int>();
+        foreach (var type in new[] { GgmlType.Q4_0, GgmlType.Q8_0 })
+        {
+            data.Add(type, 16, 32);     // one group, one block
+            data.Add(type, 37, 96);     // a partial group
+            data.Add(type, 50, 544);    // odd block count
+            data.Add(type, 33, 2048);   // long K: int16 pair sums accumulate over many blocks' worth of calls
+        }
+
+        return data;
+    }
+
+    internal static IEnumerable<KernelVariant> AllVariants() => new[] { KernelVariant.Scalar }.Concat(DotKernelTests.SupportedSimdVariants());
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Every_variant_equals_the_row_oracle_exactly_for_every_tile_width(GgmlType type, int rows, int cols)
+    {
+        using var matrix = new EdgeMatrix(type, rows, cols, seed: rows * 31 + cols);
+        var w = matrix.Matrix.WithPackedCopy();
+        using var packed = w.Packed!;
+        foreach (int batch in new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 17 })
+        {
+            using var x = EdgeActivations(batch, cols, seed: batch);
+            x.EnsureQuantized();
+            foreach (var variant in AllVariants())
+            {
+                var y = new float[batch * rows];
+                fixed (float* py = y)
+                {
+                    PackedMatMul.MultiplyRange(packed, x, py, 0, rows, KernelTable.For(variant));
+                }
+
+                for (int t = 0; t < batch; t++)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float expected = EdgeMatrix.Oracle(matrix.Matrix, r, x, t);
+                        Assert.True(
+                            expected.Equals(y[t * rows + r]),
+                            $"{variant} {type} {rows}x{cols} batch {batch}: y[{t},{r}] = {y[t * rows + r]}, oracle {expected}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q4_0)]
+    [InlineData(GgmlType.Q8_0)]
+    public void Each_SIMD_kernel_matches_the_scalar_kernel_on_one_group(GgmlType type)
+    {
+        // The kernels themselves, one group and one tile, all token counts: the drivers' tiling is not involved.
+        const int cols = 160;
+        using var matrix = new EdgeMatrix(type, 16, cols, seed: 7);
+        var w = matrix.Matrix.WithPackedCopy();
+        using var packed = w.Packed!;
+        using var x = EdgeActivations(8, cols, seed: 8);
+        x.EnsureQuantized();
+        var tile = x.Tile(0);
+        var expected = new float[8 * 16];
+        for (int tokens = 1; tokens <= 8; tokens++)
+        {
+            fixed (float* e = expected)
+            {
+                KernelTable.Scalar.Gemm(type)(packed.Group(0), cols / 32, tile.Quants, tile.Scales, tile.Sums, tokens, e, 16);
+            }
+
+            foreach (var variant in DotKernelTests.SupportedSimdVariants())
+            {
+                var y = Enumerable.Repeat(float.NaN, 8 * 16).ToArray();
+                fixed (float* py = y)
+                {
+                    KernelTable.For(variant).Gemm(type)(packed.Group(0), cols / 32, tile.Quants, tile.Scales, tile.Sums, tokens, py, 16);
+                }
+
+                for (int k = 0; k < 8 * 16; k++)
+                {
+                    if (k < tokens * 16) Assert.True(expected[k].Equals(y[k]), $"{variant} {type} tokens {tokens}: [{k}] {y[k]} vs scalar {expected[k]}");
+                    else Assert.True(float.IsNaN(y[k]), $"{variant} {type} tokens {tokens} wrote past its tokens at [{k}]");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Packing_keeps_the_rows_and_pads_the_last_group()
+    {
+        using var matrix = new EdgeMatrix(GgmlType.Q4_0, 20, 64, seed: 3);
+        var w = matrix.Matrix.WithPackedCopy();
+        using var packed = w.Packed!;
+        Assert.Equal(2, packed.Groups);
+        Assert.Equal(2L * 2 * PackedLayout.Q4_0BlockBytes, packed.ByteSize);
+        Assert.Same(packed, w.WithPackedCopy().Packed); // packing twice is a no-op
+        Assert.True(w.Data == matrix.Matrix.Data);       // row lookups still read the original
+        var scales = (float*)packed.Group(1);
+        for (int r = 4; r < 16; r++) Assert.Equal(0f, scales[r]); // rows 20..31 do not exist: zero scale
+    }
+
+    [Fact]
+    public void Types_without_a_packed_layout_are_left_alone()
+    {
+        using var weights = new TestMatrix(GgmlType.Q4_K, 4, 256, seed: 1);
+        Assert.Null(weights.Matrix.WithPackedCopy().Packed);
+        Assert.False(PackedWeights.Supports(GgmlType.Q6_K));
+    }
+
+    /// <summary>Random activations with an all-zero block, a block at one extreme value, and huge and tiny magnitudes.</summary>
+    internal static Activations EdgeActivations(int batch, int cols, int seed)
+    {
+        var x = new Activations(batch, cols);
+        for (int i = 0; i < batch; i++)
+        {
+            var row = x.Row(i);
+            TestData.Floats(cols, seed + 1000 * i, scale: (i % 3) switch { 0 => 1f, 1 => 1e4f, _ => 1e-4f }).CopyTo(row);
+            if (cols >= 64)
+            {
+                row.Slice(0, 32).Clear();
+                row.Slice(32, 32).Fill(i % 2 == 0 ? -5f : 5f);
+            }
+        }
+
+        x.SetCount(batch);
+        return x;
+    }
+}
