@@ -23,6 +23,9 @@ public static class GatewayMetricNames
     public const string RequestPrefillTime = "gateway_request_prefill_time_seconds";
     public const string RequestDecodeTime = "gateway_request_decode_time_seconds";
 
+    /// <summary>Measured minus admission-predicted time to first token of admitted requests (histogram, label model).</summary>
+    public const string AdmissionTtftPredictionError = "gateway_admission_ttft_prediction_error_seconds";
+
     // Gauges, label model.
     public const string NumRequestsRunning = "gateway_num_requests_running";
     public const string NumRequestsWaiting = "gateway_num_requests_waiting";

@@ -23,6 +23,9 @@ internal sealed class ServingMetrics : IDisposable
     private static readonly double[] StepBuckets =
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+    private static readonly double[] PredictionErrorBuckets =
+        [-5, -2.5, -1, -0.5, -0.25, -0.1, -0.05, -0.025, 0, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     private static readonly int[] BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
     private static readonly int[] StepTokenBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
@@ -35,6 +38,7 @@ internal sealed class ServingMetrics : IDisposable
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<double> _prefillTime;
     private readonly Histogram<double> _decodeTime;
+    private readonly Histogram<double> _ttftPredictionError;
     private readonly Counter<long> _prefixQueries;
     private readonly Counter<long> _prefixHits;
     private readonly Counter<long> _promptTokens;
@@ -59,6 +63,10 @@ internal sealed class ServingMetrics : IDisposable
         _queueTime = Seconds("gateway_request_queue_time_seconds", "Time from enqueue to first scheduling.", RequestPhaseBuckets);
         _prefillTime = Seconds("gateway_request_prefill_time_seconds", "Time from first scheduling to the first token.", RequestPhaseBuckets);
         _decodeTime = Seconds("gateway_request_decode_time_seconds", "Time from the first token to the last.", RequestPhaseBuckets);
+        _ttftPredictionError = Seconds(
+            "gateway_admission_ttft_prediction_error_seconds",
+            "Measured minus predicted time to first token of admitted requests (admission's prediction, checked).",
+            PredictionErrorBuckets);
         _prefixQueries = _meter.CreateCounter<long>("gateway_prefix_cache_queries_total", "{token}", "Prompt tokens looked up in the prefix cache.");
         _prefixHits = _meter.CreateCounter<long>("gateway_prefix_cache_hits_total", "{token}", "Prompt tokens found in the prefix cache.");
         _promptTokens = _meter.CreateCounter<long>("gateway_prompt_tokens_total", "{token}", "Prompt tokens of finished requests.");
@@ -75,6 +83,8 @@ internal sealed class ServingMetrics : IDisposable
     }
 
     public void RecordTimeToFirstToken(double seconds) => _timeToFirstToken.Record(seconds, _modelTag);
+
+    public void RecordTtftPredictionError(double seconds) => _ttftPredictionError.Record(seconds, _modelTag);
 
     public void RecordInterTokenLatency(double seconds) => _interTokenLatency.Record(seconds, _modelTag);
 
