@@ -5,8 +5,9 @@ namespace Gateway.Serving.Diagnostics;
 /// two), written by the scheduler loop after every step and read by admission to predict how long the work ahead of
 /// an arriving request takes at the current batch composition. A size with no measurement of its own is
 /// interpolated between the nearest measured sizes; beyond the largest it grows in proportion to the tokens, below the
-/// smallest it costs what the smallest did — both on the pessimistic side. Buckets keep their last average however
-/// long they go unused, so sizes seen during warm-up stay known.
+/// smallest it costs what the smallest did — both on the pessimistic side. Sizes measured within the last
+/// <see cref="FreshFor"/> are preferred over older ones: the machine's speed drifts (other processes, thermal limits),
+/// and a size last seen long ago (at warm-up, say) would otherwise predict from a different machine state.
 /// </summary>
 internal sealed class StepCostModel
 {
@@ -15,7 +16,19 @@ internal sealed class StepCostModel
 
     private readonly double[] _seconds = new double[BucketCount];
     private readonly double[] _tokens = new double[BucketCount];
+    private readonly long[] _updated = new long[BucketCount];
+    private readonly TimeProvider _time;
+    private readonly long _freshTicks;
     private readonly Lock _lock = new();
+
+    public StepCostModel(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _freshTicks = (long)(FreshFor.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    /// <summary>How long a measured size counts as current.</summary>
+    public static TimeSpan FreshFor { get; } = TimeSpan.FromSeconds(30);
 
     public bool HasData { get; private set; }
 
@@ -27,8 +40,10 @@ internal sealed class StepCostModel
         }
 
         var bucket = BucketOf(tokens);
+        var now = _time.GetTimestamp();
         lock (_lock)
         {
+            _updated[bucket] = now;
             if (_tokens[bucket] == 0)
             {
                 _tokens[bucket] = tokens;
@@ -48,12 +63,19 @@ internal sealed class StepCostModel
     public double StepSeconds(int tokens)
     {
         tokens = Math.Max(tokens, 1);
+        var now = _time.GetTimestamp();
         lock (_lock)
         {
+            var anyFresh = false;
+            for (var b = 0; b < BucketCount; b++)
+            {
+                anyFresh |= _tokens[b] != 0 && now - _updated[b] <= _freshTicks;
+            }
+
             int below = -1, above = -1;
             for (var b = 0; b < BucketCount; b++)
             {
-                if (_tokens[b] == 0)
+                if (_tokens[b] == 0 || (anyFresh && now - _updated[b] > _freshTicks))
                 {
                     continue;
                 }

@@ -22,7 +22,7 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
     private readonly EngineLoop _loop;
     private readonly ServingMetrics _metrics;
     private readonly ThroughputWindow _throughput = new(ThroughputWindowLength);
-    private readonly StepCostModel _stepCost = new();
+    private readonly StepCostModel _stepCost;
     private readonly EngineState _state = new();
     private readonly ILogger _logger;
     private readonly int _blockSize;
@@ -41,6 +41,7 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
     {
         _runner = runner;
         _metrics = metrics;
+        _stepCost = new StepCostModel(time);
         _logger = logger;
         var geometry = runner.KvCache;
         _blockSize = geometry.BlockSize;

@@ -111,7 +111,7 @@ internal sealed class EngineLoop
                     continue;
                 }
 
-                if (!Step(recordMetrics: true))
+                if (!Step(recordMetrics: true, recordCost: true))
                 {
                     // Nothing could be scheduled (only possible transiently); wait for new input rather than spin.
                     WaitForWork(TimeSpan.FromMilliseconds(10));
@@ -145,7 +145,7 @@ internal sealed class EngineLoop
 
         try
         {
-            var result = _warmup.Run(_scheduler, () => Step(recordMetrics: false), _stop.Token);
+            var result = _warmup.Run(_scheduler, recordCost => Step(recordMetrics: false, recordCost), _stop.Token);
             ServingLog.WarmupFinished(_logger, result.Elapsed, result.Passes, result.Steps, result.CompiledMethods, result.Settled);
         }
         catch (Exception exception)
@@ -182,7 +182,7 @@ internal sealed class EngineLoop
     }
 
     /// <summary>One engine step: schedule, forward, update (then output processing); false when the plan was empty.</summary>
-    private bool Step(bool recordMetrics)
+    private bool Step(bool recordMetrics, bool recordCost)
     {
         var start = _time.GetTimestamp();
         var plan = _scheduler.Schedule();
@@ -221,7 +221,10 @@ internal sealed class EngineLoop
 
         var end = _time.GetTimestamp();
         var tokens = _inputs.PrefillTokens + _inputs.DecodeTokens;
-        _stepCost.Record(tokens, RequestTimeline.Seconds(start, end));
+        if (recordCost)
+        {
+            _stepCost.Record(tokens, RequestTimeline.Seconds(start, end));
+        }
         if (recordMetrics)
         {
             _metrics.RecordStep(

@@ -50,7 +50,11 @@ internal sealed class EngineWarmup
     public readonly record struct Result(TimeSpan Elapsed, int Passes, long Steps, long CompiledMethods, bool Settled);
 
     /// <summary>Runs warm-up passes through <paramref name="step"/> (the loop's own step) until settled or out of time.</summary>
-    public Result Run(Scheduler scheduler, Func<bool> step, CancellationToken stop)
+    /// <remarks>
+    /// <paramref name="step"/> is told whether to feed admission's step-time model: the first pass runs on freshly
+    /// compiled, unoptimized code and would teach it step times the server never has once warm.
+    /// </remarks>
+    public Result Run(Scheduler scheduler, Func<bool, bool> step, CancellationToken stop)
     {
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(_maxDuration.TotalSeconds * Stopwatch.Frequency);
@@ -63,14 +67,20 @@ internal sealed class EngineWarmup
         {
             foreach (var (sequences, promptLength, sampling) in Shapes(scheduler))
             {
+                if (Stopwatch.GetTimestamp() >= deadline)
+                {
+                    break;
+                }
+
                 for (var i = 0; i < sequences; i++)
                 {
                     scheduler.AddWaiting(NewSequence(random, promptLength, sampling, i));
                 }
 
+                // Whatever was started is finished, even past the deadline: it holds blocks.
                 while (scheduler.HasWork && !stop.IsCancellationRequested)
                 {
-                    if (!step())
+                    if (!step(passes > 0))
                     {
                         throw new InvalidOperationException("Warm-up work could not be scheduled.");
                     }
@@ -115,8 +125,8 @@ internal sealed class EngineWarmup
 
         yield return (maxBatch, 16, SamplingParams.Greedy);
 
-        // A prompt that needs two full-budget chunks and a partial one: the chunked-prefill and long-attention paths.
-        var longPrompt = Math.Min((scheduler.TokenBudget * 5 / 2) + 1, Math.Min(_maxSequenceTokens, _blockCount * _blockSize / 2) - GeneratedTokens - 1);
+        // A prompt that needs a full-budget chunk and a partial one: the chunked-prefill and longer-attention paths.
+        var longPrompt = Math.Min((scheduler.TokenBudget * 3 / 2) + 1, Math.Min(_maxSequenceTokens, _blockCount * _blockSize / 2) - GeneratedTokens - 1);
         if (longPrompt > 16)
         {
             yield return (1, longPrompt, SamplingParams.Greedy);

@@ -1,4 +1,5 @@
 using Gateway.Serving.Diagnostics;
+using Gateway.Serving.Tests.TestDoubles;
 
 namespace Gateway.Serving.Tests.Diagnostics;
 
@@ -48,5 +49,29 @@ public sealed class StepCostModelTests
         }
 
         Assert.Equal(0.010, model.StepSeconds(8), 4);
+    }
+
+    [Fact]
+    public void A_size_measured_long_ago_gives_way_to_fresh_measurements()
+    {
+        var clock = new ManualClock();
+        var model = new StepCostModel(clock);
+        model.Record(16, 0.500); // say, at warm-up on a busier machine
+        clock.Advance(StepCostModel.FreshFor.TotalSeconds + 1);
+        model.Record(64, 0.080);
+
+        Assert.Equal(0.080, model.StepSeconds(16), 12);  // flat below the smallest fresh size
+        Assert.Equal(0.160, model.StepSeconds(128), 12);
+    }
+
+    [Fact]
+    public void With_nothing_fresh_the_last_measurements_still_count()
+    {
+        var clock = new ManualClock();
+        var model = new StepCostModel(clock);
+        model.Record(16, 0.040);
+        clock.Advance(StepCostModel.FreshFor.TotalSeconds * 10);
+
+        Assert.Equal(0.040, model.StepSeconds(16), 12);
     }
 }
