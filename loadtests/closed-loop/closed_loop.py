@@ -7,6 +7,10 @@ inter-token latency percentiles. Standard library only, so it runs wherever pyth
 
     python3 loadtests/closed-loop/closed_loop.py --url http://127.0.0.1:8080 --clients 1,4,16 --duration 20
 
+With --first-requests N it first sends N streamed requests one after another (right after the server turned ready,
+this shows whether it starts at full speed) and prints each one's decode tokens/s (tokens after the first, over the
+time from the first to the last).
+
 Tokens are counted from the final usage chunk when the server sends one, else one per streamed text event (both
 servers stream one token per event). TTFT is measured from sending the request to the first streamed text event.
 """
@@ -184,6 +188,20 @@ def run(url, clients, duration, max_tokens, label):
     }
 
 
+def sequential(url, count, max_tokens, label):
+    model = resolve_model(url)
+    rates = []
+    for n in range(count):
+        totals = Totals()
+        start = time.perf_counter()
+        one_request(url, model, PROMPTS[n % len(PROMPTS)], max_tokens, totals, start + 600)
+        if totals.completed == 1 and totals.itl:
+            rates.append(round(len(totals.itl) / sum(totals.itl), 1))
+        else:
+            rates.append(None)
+    return {"label": label, "first_requests_decode_tok_s": rates, "max_tokens": max_tokens}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8080")
@@ -191,7 +209,11 @@ def main():
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per client count")
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--label", default="", help="copied into every result line (e.g. ours / llama-server)")
+    parser.add_argument("--first-requests", type=int, default=0, help="sequential requests to time before the load")
+    parser.add_argument("--first-max-tokens", type=int, default=128)
     args = parser.parse_args()
+    if args.first_requests > 0:
+        print(json.dumps(sequential(args.url, args.first_requests, args.first_max_tokens, args.label)), flush=True)
     for clients in (int(c) for c in args.clients.split(",")):
         print(json.dumps(run(args.url, clients, args.duration, args.max_tokens, args.label)), flush=True)
     return 0

@@ -41,7 +41,7 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
     {
         _runner = runner;
         _metrics = metrics;
-        _stepCost = new StepCostModel(time);
+        _stepCost = new StepCostModel();
         _logger = logger;
         var geometry = runner.KvCache;
         _blockSize = geometry.BlockSize;
