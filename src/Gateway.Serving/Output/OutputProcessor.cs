@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Gateway.Engine.Sampling;
+using Gateway.Sampling;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.Queue;
 using Gateway.Serving.Scheduling;

@@ -1,4 +1,4 @@
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.Output;
 using Gateway.Serving.Queue;

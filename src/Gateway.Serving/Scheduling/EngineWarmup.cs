@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime;
-using Gateway.Engine.Sampling;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 using Gateway.Serving.Diagnostics;
 
 namespace Gateway.Serving.Scheduling;
