@@ -76,8 +76,7 @@ internal sealed class EngineWarmup
                     scheduler.AddWaiting(NewSequence(random, promptLength, sampling, i));
                 }
 
-                // Whatever was started is finished, even past the deadline: it holds blocks.
-                while (scheduler.HasWork && !stop.IsCancellationRequested)
+                while (scheduler.HasWork && !stop.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
                 {
                     if (!step(passes > 0))
                     {
@@ -86,6 +85,9 @@ internal sealed class EngineWarmup
 
                     steps++;
                 }
+
+                // Out of time (a slow or busy machine): drop what is left, freeing its blocks; nobody reads it.
+                Abandon(scheduler);
             }
 
             passes++;
@@ -108,6 +110,18 @@ internal sealed class EngineWarmup
         }
 
         return new Result(Stopwatch.GetElapsedTime(started), passes, steps, compiled, settled);
+    }
+
+    private static void Abandon(Scheduler scheduler)
+    {
+        List<SequenceState> left = [.. scheduler.Running];
+        foreach (var sequence in left)
+        {
+            scheduler.Finish(sequence);
+        }
+
+        left.Clear();
+        scheduler.RemoveWaiting(static _ => true, left);
     }
 
     /// <summary>Batch shapes the scheduler forms in service: sized to the budget, the batch limit and the KV pool.</summary>
