@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 // compares the two, so a schema upgrade shows up as a validation failure).
 const SCHEMA_VERSION = 42;
 const TTFT_SLO_SECONDS = 0.5;
+// The prod HPA's target for gateway_demand_ratio (deploy/k8s/overlays/prod/gateway-hpa.yaml, averageValue 800m).
+const HPA_DEMAND_TARGET = 0.8;
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 const MODEL = 'model=~"$model"';
 const GRID_WIDTH = 24;
@@ -264,7 +266,7 @@ const overview = dashboard({
     row("Queueing and capacity"),
     timeseries({
       title: "Queue depth per pod (waiting requests)",
-      description: "The HPA scales on the average of this series across pods.",
+      description: "Latency admission holds this near the TTFT objective under overload, so it stops growing with the load; the HPA scales on demand instead.",
       unit: "short",
       w: 8,
       targets: [target(`sum by (pod) (gateway_num_requests_waiting{${MODEL}})`, "{{pod}}", "A")],
@@ -309,9 +311,23 @@ const overview = dashboard({
       targets: [target("sum by (reason) (rate(gateway_queue_rejections_total[$__rate_interval]))", "{{reason}}", "A")],
     }),
     timeseries({
-      title: "Replicas",
+      title: "Demand per pod (1 = at capacity)",
+      description:
+        "gateway_demand_ratio: offered tokens/s, refused requests included, over the pod's measured capacity (10 s EWMA). " +
+        `The HPA keeps the average across pods at ${HPA_DEMAND_TARGET} (threshold line); above 1 the excess is being refused.`,
       unit: "none",
-      w: 24,
+      w: 12,
+      thresholdLine: HPA_DEMAND_TARGET,
+      targets: [
+        target(`sum by (pod) (gateway_demand_ratio{${MODEL}})`, "{{pod}}", "A"),
+        target(`avg(sum by (pod) (gateway_demand_ratio{${MODEL}}))`, "average (HPA metric)", "B"),
+      ],
+    }),
+    timeseries({
+      title: "Replicas",
+      description: "Demand above 1 with HPA current at HPA max is what GatewayDemandAboveCapacityAtMaxReplicas pages on.",
+      unit: "none",
+      w: 12,
       targets: [
         target('count(up{job="gateway"} == 1)', "scraped up", "A"),
         target('max(kube_deployment_status_replicas{deployment="gateway"})', "deployment replicas", "B"),
@@ -320,6 +336,16 @@ const overview = dashboard({
           'max(kube_horizontalpodautoscaler_status_desired_replicas{horizontalpodautoscaler=~"gateway|gateway-keda"})',
           "HPA desired",
           "C",
+        ),
+        target(
+          'max(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler=~"gateway|gateway-keda"})',
+          "HPA current",
+          "D",
+        ),
+        target(
+          'max(kube_horizontalpodautoscaler_spec_max_replicas{horizontalpodautoscaler=~"gateway|gateway-keda"})',
+          "HPA max",
+          "E",
         ),
       ],
     }),

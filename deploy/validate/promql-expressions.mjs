@@ -9,6 +9,7 @@ import { parse } from "yaml";
 export const CORE_PANELS = [
   { name: "TTFT p95", matches: (e) => e.includes("histogram_quantile(0.95") && e.includes("gateway_time_to_first_token_seconds_bucket") },
   { name: "queue depth", matches: (e) => e.includes("gateway_num_requests_waiting") },
+  { name: "demand ratio", matches: (e) => e.includes("gateway_demand_ratio") },
   { name: "tokens/s", matches: (e) => e.includes("gateway_generation_tokens_total") || e.includes("gateway_prompt_tokens_total") },
 ];
 

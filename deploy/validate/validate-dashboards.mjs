@@ -22,6 +22,7 @@ const GATEWAY_METRICS = new Set([
   "gateway_num_requests_running",
   "gateway_num_requests_waiting",
   "gateway_kv_cache_usage_ratio",
+  "gateway_demand_ratio",
   "gateway_prefix_cache_queries_total",
   "gateway_prefix_cache_hits_total",
   "gateway_prompt_tokens_total",

@@ -23,7 +23,7 @@ internal sealed class CliArguments
     {
         if (args.Count == 0 || args[0].StartsWith('-'))
         {
-            throw new UsageException("Missing command (run, replay or capacity).");
+            throw new UsageException("Missing command (run, replay, capacity or hpa-replay).");
         }
 
         var parsed = new CliArguments(args[0]);

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
 using SpikeReplay.Assertions;
+using SpikeReplay.Autoscaling;
 using SpikeReplay.Client;
 using SpikeReplay.Reporting;
 using SpikeReplay.Running;
@@ -21,6 +24,15 @@ internal static class LoadExecution
         var progress = options.Quiet
             ? Task.CompletedTask
             : new ProgressPrinter(counters, output).RunAsync(stopProgress.Token);
+        // The gateway's own view, scraped every second alongside the run, for hpa-replay and the report.
+        using var scrapeHttp = new HttpClient();
+        if (options.ApiKey is { } key)
+        {
+            scrapeHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        using var stopScrape = new CancellationTokenSource();
+        var scrape = new MetricsScraper(scrapeHttp, new Uri(options.BaseUrl, "/metrics")).RunAsync(Stopwatch.StartNew(), stopScrape.Token);
         RunResult result;
         try
         {
@@ -30,9 +42,10 @@ internal static class LoadExecution
         {
             await stopProgress.CancelAsync().ConfigureAwait(false);
             await progress.ConfigureAwait(false);
+            await stopScrape.CancelAsync().ConfigureAwait(false);
         }
 
-        var summary = ReportSet.Write(options.OutputFolder, result, description);
+        var summary = ReportSet.Write(options.OutputFolder, result, description, await scrape.ConfigureAwait(false));
         output.WriteLine();
         output.WriteLine(MarkdownReportWriter.Render(summary));
         output.WriteLine($"Reports in {Path.GetFullPath(options.OutputFolder)}");

@@ -1,3 +1,4 @@
+using SpikeReplay.Autoscaling;
 using SpikeReplay.Capacity;
 using SpikeReplay.Client;
 using SpikeReplay.Reporting;
@@ -6,7 +7,7 @@ using SpikeReplay.Scenarios;
 
 namespace SpikeReplay.Cli;
 
-/// <summary>The three commands: run a scenario, replay a trace, probe capacity.</summary>
+/// <summary>The commands: run a scenario, replay a trace, probe capacity, replay a run through the HPA.</summary>
 internal static class SpikeReplayCommands
 {
     private static readonly Dictionary<string, string[]> s_commandOptions = new(StringComparer.Ordinal)
@@ -14,6 +15,7 @@ internal static class SpikeReplayCommands
         ["run"] = ["scenario", "capacity-rps", "capacity-file", "seed"],
         ["replay"] = ["trace", "speed", "max-tokens", "api"],
         ["capacity"] = ["scenario", "start-rps", "step-factor", "step-s", "max-rps", "max-refusal-ratio"],
+        ["hpa-replay"] = ["summary", "hpa", "service-monitor", "pod-startup-s", "recorded-replicas", "sync-offset-s", "scrape-offset-s", "spike-phase", "out"],
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
@@ -29,12 +31,14 @@ internal static class SpikeReplayCommands
             var parsed = CliArguments.Parse(args, ValueOptionsOf, _ => CommonOptions.Flags.ToHashSet(StringComparer.Ordinal));
             return parsed.Command switch
             {
+                "hpa-replay" => HpaReplayCommand.Run(parsed, output),
                 "run" => await RunScenarioAsync(parsed, output, cancellation).ConfigureAwait(false),
                 "replay" => await ReplayAsync(parsed, output, cancellation).ConfigureAwait(false),
                 _ => await ProbeCapacityAsync(parsed, output, cancellation).ConfigureAwait(false),
             };
         }
-        catch (Exception ex) when (ex is UsageException or FormatException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is UsageException or FormatException or FileNotFoundException or DirectoryNotFoundException
+            or YamlDotNet.Core.YamlException or System.Text.Json.JsonException or KeyNotFoundException)
         {
             error.WriteLine($"error: {ex.Message}");
             error.WriteLine();
@@ -52,10 +56,11 @@ internal static class SpikeReplayCommands
     {
         if (!s_commandOptions.TryGetValue(command, out var own))
         {
-            throw new UsageException($"Unknown command \"{command}\" (run, replay or capacity).");
+            throw new UsageException($"Unknown command \"{command}\" (run, replay, capacity or hpa-replay).");
         }
 
-        return own.Concat(CommonOptions.ValueOptions).ToHashSet(StringComparer.Ordinal);
+        // hpa-replay reads files only: none of the target options apply.
+        return command == "hpa-replay" ? own.ToHashSet(StringComparer.Ordinal) : own.Concat(CommonOptions.ValueOptions).ToHashSet(StringComparer.Ordinal);
     }
 
     private static async Task<int> RunScenarioAsync(CliArguments args, TextWriter output, CancellationToken cancellation)

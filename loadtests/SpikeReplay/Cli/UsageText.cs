@@ -10,6 +10,12 @@ internal static class UsageText
         spike-replay replay   --trace FILE.jsonl [--speed X] [--max-tokens N] [--api completions|chat] [common options]
         spike-replay capacity [--scenario FILE] [--start-rps 0.5] [--step-factor 1.5] [--step-s 20] [--max-rps 500]
                               [--max-refusal-ratio 0.01] [common options]       (writes OUT/capacity.json)
+        spike-replay hpa-replay --summary RUN/summary.json [--hpa deploy/k8s/overlays/prod/gateway-hpa.yaml]
+                              [--service-monitor deploy/k8s/components/prometheus-operator/gateway-servicemonitor.yaml]
+                              [--pod-startup-s 45] [--recorded-replicas N (default: minReplicas)] [--spike-phase spike]
+                              [--sync-offset-s 0] [--scrape-offset-s 0] [--out DIR (default: the summary's folder)]
+                              what the manifest's HPA would have done during the run, second by second
+                              (writes hpa-replay.json/.md/.html and adds its charts to chart.html)
 
         common options:
           --base-url URL        default http://127.0.0.1:8080; only loopback unless --allow-remote

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using SpikeReplay.Scenarios;
 
 namespace SpikeReplay.Reporting;
 
@@ -46,8 +47,8 @@ internal static class HtmlChartWriter
             new Series("admitted rps", "#2ca02c", timeline.Select(p => (double?)p.Admitted).ToArray()),
             new Series("refused rps", "#ff7f0e", timeline.Select(p => (double?)p.Refused).ToArray()),
         };
-        AppendChart(html, "Time to first token per second of sending", summary, seconds, ttftSeries);
-        AppendChart(html, "Requests per second", summary, seconds, rpsSeries);
+        AppendChart(html, "Time to first token per second of sending", summary.PhaseWindows, seconds, ttftSeries);
+        AppendChart(html, "Requests per second", summary.PhaseWindows, seconds, rpsSeries);
         html.AppendLine("</body></html>");
         return html.ToString();
     }
@@ -57,7 +58,7 @@ internal static class HtmlChartWriter
         File.WriteAllText(path, Render(summary));
     }
 
-    private static void AppendChart(StringBuilder html, string title, RunSummary summary, int seconds, Series[] series)
+    internal static void AppendChart(StringBuilder html, string title, IReadOnlyList<PhaseWindow> phaseWindows, int seconds, Series[] series)
     {
         var c = CultureInfo.InvariantCulture;
         var max = series.SelectMany(s => s.Values).Where(v => v.HasValue).Select(v => v!.Value).DefaultIfEmpty(0).Max();
@@ -69,9 +70,9 @@ internal static class HtmlChartWriter
 
         html.Append("<h3>").Append(WebUtility.HtmlEncode(title)).AppendLine("</h3>");
         html.AppendLine(c, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\">");
-        for (var i = 0; i < summary.PhaseWindows.Count; i++)
+        for (var i = 0; i < phaseWindows.Count; i++)
         {
-            var window = summary.PhaseWindows[i];
+            var window = phaseWindows[i];
             var x0 = X(window.StartMilliseconds / 1000.0);
             var x1 = X(Math.Min(seconds, window.EndMilliseconds / 1000.0));
             html.AppendLine(c, $"<rect x=\"{x0:F1}\" y=\"{Top}\" width=\"{Math.Max(0, x1 - x0):F1}\" height=\"{plotHeight}\" fill=\"{s_bandColours[i % s_bandColours.Length]}\"/>");
@@ -160,5 +161,5 @@ internal static class HtmlChartWriter
         return 10 * magnitude;
     }
 
-    private sealed record Series(string Label, string Colour, double?[] Values);
+    internal sealed record Series(string Label, string Colour, double?[] Values);
 }

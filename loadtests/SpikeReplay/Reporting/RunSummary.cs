@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SpikeReplay.Autoscaling;
 using SpikeReplay.Scenarios;
 
 namespace SpikeReplay.Reporting;
@@ -38,4 +39,9 @@ internal sealed record RunSummary
 
     [JsonPropertyName("timeline")]
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
+    /// <summary>The gateway's /metrics scraped every second during the run (null when it had none).</summary>
+    [JsonPropertyName("metrics_timeline")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<MetricsSample>? Metrics { get; init; }
 }

@@ -31,6 +31,9 @@ public static class GatewayMetricNames
     public const string NumRequestsWaiting = "gateway_num_requests_waiting";
     public const string KvCacheUsageRatio = "gateway_kv_cache_usage_ratio";
 
+    /// <summary>Offered work (admitted and refused) over measured capacity, 1 = at capacity: the HPA's metric.</summary>
+    public const string DemandRatio = "gateway_demand_ratio";
+
     // Counters, label model.
     public const string PrefixCacheQueries = "gateway_prefix_cache_queries_total";
     public const string PrefixCacheHits = "gateway_prefix_cache_hits_total";

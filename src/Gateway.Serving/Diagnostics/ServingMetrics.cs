@@ -53,7 +53,7 @@ internal sealed class ServingMetrics : IDisposable
     private int _waiting;
     private double _kvUsage;
 
-    public ServingMetrics(IMeterFactory? meterFactory, string model)
+    public ServingMetrics(IMeterFactory? meterFactory, string model, TimeProvider? time = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _modelTag = new("model", model);
@@ -79,10 +79,18 @@ internal sealed class ServingMetrics : IDisposable
         _stepDuration = _meter.CreateHistogram("gateway_engine_step_duration_seconds", "s", "Duration of one engine step.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
         _stepPhaseDuration = _meter.CreateHistogram("gateway_engine_step_phase_duration_seconds", "s", "Engine step time by phase: schedule, forward, sample (includes detokenize and stop checks).", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = StepBuckets });
         _batchSize = _meter.CreateHistogram("gateway_engine_batch_size", "{sequence}", "Sequences in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
+        Demand = DemandGauge.Register(_meter, _modelTag, time ?? TimeProvider.System, () => Volatile.Read(ref _waiting));
         _stepTokens = _meter.CreateHistogram("gateway_engine_step_tokens", "{token}", "Tokens (decode plus prefill) in one engine step.", tags: null, new InstrumentAdvice<int> { HistogramBucketBoundaries = StepTokenBuckets });
     }
 
-    public void RecordTimeToFirstToken(double seconds) => _timeToFirstToken.Record(seconds, _modelTag);
+    /// <summary>Offered work over measured capacity (the HPA's metric), fed by the recorders below and by submit.</summary>
+    public DemandGauge Demand { get; }
+
+    public void RecordTimeToFirstToken(double seconds)
+    {
+        _timeToFirstToken.Record(seconds, _modelTag);
+        Demand.RecordStarted();
+    }
 
     public void RecordTtftPredictionError(double seconds) => _ttftPredictionError.Record(seconds, _modelTag);
 
@@ -105,7 +113,11 @@ internal sealed class ServingMetrics : IDisposable
         _prefixHits.Add(hitTokens, _modelTag);
     }
 
-    public void RecordGeneratedTokens(int tokens) => _generationTokens.Add(tokens, _modelTag);
+    public void RecordGeneratedTokens(int tokens)
+    {
+        _generationTokens.Add(tokens, _modelTag);
+        Demand.RecordGenerated(tokens);
+    }
 
     public void RecordRejection(RefusalReason reason) => _queueRejections.Add(1, new KeyValuePair<string, object?>("reason", ReasonLabel(reason)));
 
@@ -114,6 +126,7 @@ internal sealed class ServingMetrics : IDisposable
     public void RecordStep(double scheduleSeconds, double forwardSeconds, double sampleSeconds, int batchSize, int tokens)
     {
         _stepDuration.Record(scheduleSeconds + forwardSeconds + sampleSeconds);
+        Demand.RecordStep(scheduleSeconds + forwardSeconds + sampleSeconds, tokens);
         if (_stepPhaseDuration.Enabled)
         {
             _stepPhaseDuration.Record(scheduleSeconds, new KeyValuePair<string, object?>("phase", "schedule"));

@@ -92,6 +92,8 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
             return Refuse(request, RefusalReason.PromptTooLong, TimeSpan.Zero);
         }
 
+        _metrics.Demand.RecordOffered(promptLength, request.MaxTokens); // refused or not: see DemandGauge
+
         var decision = _queue.TryReserve(promptLength, out var predictedTtft);
         if (!decision.Admit)
         {

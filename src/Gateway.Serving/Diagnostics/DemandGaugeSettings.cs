@@ -1,0 +1,39 @@
+namespace Gateway.Serving.Diagnostics;
+
+/// <summary>
+/// How <see cref="DemandGauge"/> smooths and measures. Fixed in the product (<see cref="Default"/>): the HPA target in
+/// deploy/k8s is explained in terms of these windows, so they are not a configuration knob.
+/// </summary>
+/// <param name="OfferedTimeConstant">EWMA time constant of the offered token rate. 10 s: fast enough that a spike
+/// crosses the HPA target within one 15 s sync period, long enough that Poisson noise at a few requests per second
+/// stays around ±15 %, well inside what the HPA's scale-down stabilization absorbs.</param>
+/// <param name="GenerationTimeConstant">EWMA time constant of the mean tokens generated per request (60 s: the
+/// request mix changes slowly, and one long generation must not swing the estimate).</param>
+/// <param name="CapacitySampleBusySeconds">Engine busy time per capacity sample (5 s: long enough to mix prefill-heavy
+/// and decode-heavy steps, so a burst of cheap prefill tokens does not pass for capacity).</param>
+/// <param name="CapacityHalfLife">How fast a held capacity peak fades when no sample reaches it again (5 min).</param>
+/// <param name="BacklogHorizon">Time over which waiting requests count as demand (10 s, the offered rate's time
+/// constant: a backlog weighs as much as the arrivals of the last time constant).</param>
+/// <param name="DefaultExpectedGeneration">Expected generated tokens of a request without max_tokens before any
+/// request has generated.</param>
+internal readonly record struct DemandGaugeSettings(
+    TimeSpan OfferedTimeConstant,
+    TimeSpan GenerationTimeConstant,
+    double CapacitySampleBusySeconds,
+    TimeSpan CapacityHalfLife,
+    TimeSpan BacklogHorizon,
+    int DefaultExpectedGeneration)
+{
+    public static DemandGaugeSettings Default { get; } = new(
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), 5.0, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), 256);
+
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OfferedTimeConstant, TimeSpan.Zero, nameof(OfferedTimeConstant));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GenerationTimeConstant, TimeSpan.Zero, nameof(GenerationTimeConstant));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CapacitySampleBusySeconds, nameof(CapacitySampleBusySeconds));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CapacityHalfLife, TimeSpan.Zero, nameof(CapacityHalfLife));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BacklogHorizon, TimeSpan.Zero, nameof(BacklogHorizon));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DefaultExpectedGeneration, nameof(DefaultExpectedGeneration));
+    }
+}
