@@ -28,6 +28,12 @@ public sealed class ServingOptions
     /// <summary>Most sequences decoding together.</summary>
     public int MaxRunningSequences { get; set; } = 64;
 
+    /// <summary>
+    /// Most seconds the start-up warm-up may take before the scheduler serves requests (and <c>/readyz</c> turns ready);
+    /// 0 turns it off. It usually settles well before this.
+    /// </summary>
+    public int WarmupSeconds { get; set; } = 30;
+
     /// <summary>Reuse KV blocks of identical prompt prefixes across requests.</summary>
     public bool EnablePrefixCaching { get; set; } = true;
 }

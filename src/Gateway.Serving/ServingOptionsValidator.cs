@@ -39,6 +39,11 @@ internal sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
             errors.Add($"Serving:MaxBatchTokens ({options.MaxBatchTokens}) must be at least Serving:MaxRunningSequences ({options.MaxRunningSequences}).");
         }
 
+        if (options.WarmupSeconds is < 0 or > 600)
+        {
+            errors.Add($"Serving:WarmupSeconds must be in 0..600 (was {options.WarmupSeconds}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

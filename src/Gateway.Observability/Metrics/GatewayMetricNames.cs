@@ -22,6 +22,9 @@ public static class GatewayMetricNames
     public const string RequestPrefillTime = "gateway_request_prefill_time_seconds";
     public const string RequestDecodeTime = "gateway_request_decode_time_seconds";
 
+    /// <summary>Measured minus admission-predicted time to first token of admitted requests (histogram, label model).</summary>
+    public const string AdmissionTtftPredictionError = "gateway_admission_ttft_prediction_error_seconds";
+
     // Gauges, label model.
     public const string NumRequestsRunning = "gateway_num_requests_running";
     public const string NumRequestsWaiting = "gateway_num_requests_waiting";
@@ -66,6 +69,7 @@ public static class GatewayMetricNames
         new(RequestQueueTime, GatewayMetricType.Histogram, [Labels.Model]),
         new(RequestPrefillTime, GatewayMetricType.Histogram, [Labels.Model]),
         new(RequestDecodeTime, GatewayMetricType.Histogram, [Labels.Model]),
+        new(AdmissionTtftPredictionError, GatewayMetricType.Histogram, [Labels.Model]),
         new(NumRequestsRunning, GatewayMetricType.Gauge, [Labels.Model]),
         new(NumRequestsWaiting, GatewayMetricType.Gauge, [Labels.Model]),
         new(KvCacheUsageRatio, GatewayMetricType.Gauge, [Labels.Model]),

@@ -5,6 +5,8 @@ internal static class ServingEventIds
 {
     public const int LoopStarted = 3001;
     public const int LoopStopped = 3002;
+    public const int WarmupFinished = 3003;
+    public const int WarmupFailed = 3004;
     public const int RequestRefused = 3010;
     public const int RequestFinished = 3011;
     public const int SequencePreempted = 3012;

@@ -12,6 +12,14 @@ internal static partial class ServingLog
     [LoggerMessage(EventId = ServingEventIds.LoopStopped, Level = LogLevel.Information, Message = "Scheduler loop stopped after {Steps} steps")]
     public static partial void LoopStopped(ILogger logger, long steps);
 
+    [LoggerMessage(EventId = ServingEventIds.WarmupFinished, EventName = nameof(WarmupFinished), Level = LogLevel.Information,
+        Message = "Warm-up finished in {Elapsed}: {Passes} passes, {Steps} steps, {CompiledMethods} methods compiled, settled: {Settled}")]
+    public static partial void WarmupFinished(ILogger logger, TimeSpan elapsed, int passes, long steps, long compiledMethods, bool settled);
+
+    [LoggerMessage(EventId = ServingEventIds.WarmupFailed, EventName = nameof(WarmupFailed), Level = LogLevel.Error,
+        Message = "Warm-up failed; serving starts without it")]
+    public static partial void WarmupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = ServingEventIds.RequestRefused, Level = LogLevel.Debug,
         Message = "Request {RequestId} refused: {Reason}, retry after {RetryAfter}")]
     public static partial void RequestRefused(ILogger logger, string requestId, RefusalReason reason, TimeSpan retryAfter);

@@ -24,6 +24,9 @@ internal sealed class ServingMetrics : IDisposable
     private static readonly double[] StepBuckets =
         [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+    private static readonly double[] PredictionErrorBuckets =
+        [-5, -2.5, -1, -0.5, -0.25, -0.1, -0.05, -0.025, 0, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     private static readonly int[] BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
     private static readonly int[] StepTokenBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
@@ -36,6 +39,7 @@ internal sealed class ServingMetrics : IDisposable
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<double> _prefillTime;
     private readonly Histogram<double> _decodeTime;
+    private readonly Histogram<double> _ttftPredictionError;
     private readonly Counter<long> _prefixQueries;
     private readonly Counter<long> _prefixHits;
     private readonly Counter<long> _promptTokens;
@@ -60,6 +64,10 @@ internal sealed class ServingMetrics : IDisposable
         _queueTime = Seconds(GatewayMetricNames.RequestQueueTime, "Time from enqueue to first scheduling.", RequestPhaseBuckets);
         _prefillTime = Seconds(GatewayMetricNames.RequestPrefillTime, "Time from first scheduling to the first token.", RequestPhaseBuckets);
         _decodeTime = Seconds(GatewayMetricNames.RequestDecodeTime, "Time from the first token to the last.", RequestPhaseBuckets);
+        _ttftPredictionError = Seconds(
+            GatewayMetricNames.AdmissionTtftPredictionError,
+            "Measured minus predicted time to first token of admitted requests (admission's prediction, checked).",
+            PredictionErrorBuckets);
         _prefixQueries = _meter.CreateCounter<long>(GatewayMetricNames.PrefixCacheQueries, "{token}", "Prompt tokens looked up in the prefix cache.");
         _prefixHits = _meter.CreateCounter<long>(GatewayMetricNames.PrefixCacheHits, "{token}", "Prompt tokens found in the prefix cache.");
         _promptTokens = _meter.CreateCounter<long>(GatewayMetricNames.PromptTokens, "{token}", "Prompt tokens of finished requests.");
@@ -84,6 +92,8 @@ internal sealed class ServingMetrics : IDisposable
         _timeToFirstToken.Record(seconds, _modelTag);
         Demand.RecordStarted();
     }
+
+    public void RecordTtftPredictionError(double seconds) => _ttftPredictionError.Record(seconds, _modelTag);
 
     public void RecordInterTokenLatency(double seconds) => _interTokenLatency.Record(seconds, _modelTag);
 

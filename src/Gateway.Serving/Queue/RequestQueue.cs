@@ -18,13 +18,17 @@ internal sealed class RequestQueue
     private readonly long _maxQueuedPromptTokens;
     private readonly IAdmissionPolicy _admission;
     private readonly ThroughputWindow _throughput;
+    private readonly TtftPredictor _predictor;
+    private readonly EngineState _engine;
     private int _waitingRequests;
     private long _queuedPromptTokens;
     private int _inFlight;
     private volatile bool _accepting = true;
 
-    public RequestQueue(ServingOptions options, IAdmissionPolicy admission, ThroughputWindow throughput)
+    public RequestQueue(ServingOptions options, IAdmissionPolicy admission, ThroughputWindow throughput, TtftPredictor predictor, EngineState engine)
     {
+        _predictor = predictor;
+        _engine = engine;
         _maxWaitingRequests = options.MaxWaitingRequests;
         _maxQueuedPromptTokens = options.MaxQueuedPromptTokens;
         _admission = admission;
@@ -51,10 +55,13 @@ internal sealed class RequestQueue
 
     /// <summary>
     /// Reserves room for a prompt under the limits and asks the admission policy. On acceptance the caller must either
-    /// <see cref="Enqueue"/> the request or <see cref="Release"/> the reservation.
+    /// <see cref="Enqueue"/> the request or <see cref="Release"/> the reservation. <paramref name="predictedTtftSeconds"/>
+    /// is the time to first token predicted for the request (NaN without measurements), to be checked against what then
+    /// happens.
     /// </summary>
-    public AdmissionDecision TryReserve(int promptTokens)
+    public AdmissionDecision TryReserve(int promptTokens, out double predictedTtftSeconds)
     {
+        predictedTtftSeconds = double.NaN;
         if (!_accepting)
         {
             return AdmissionDecision.Refuse(RefusalReason.ShuttingDown, RetryAfterEstimator.Minimum);
@@ -67,9 +74,11 @@ internal sealed class RequestQueue
         // A prompt bigger than the token limit is still taken when nothing is queued, or it could never be served.
         var overLimit = waiting > _maxWaitingRequests || (queuedTokens > _maxQueuedPromptTokens && tokensBefore > 0);
         var throughput = _throughput.Estimate(Stopwatch.GetTimestamp());
+        var running = _engine.Running;
+        predictedTtftSeconds = _predictor.Predict(promptTokens, tokensBefore, running);
         var decision = overLimit
             ? AdmissionDecision.Refuse(RefusalReason.QueueFull, RetryAfterEstimator.ForQueuedTokens(tokensBefore, throughput))
-            : _admission.Evaluate(new AdmissionContext(promptTokens, tokensBefore, waiting - 1, throughput));
+            : _admission.Evaluate(new AdmissionContext(promptTokens, tokensBefore, waiting - 1, running, predictedTtftSeconds, throughput));
         if (!decision.Admit)
         {
             Release(promptTokens);

@@ -1,9 +1,10 @@
 namespace Gateway.Serving.Queue;
 
 /// <summary>
-/// Capacity-aware admission: estimates the time to first token a new request would get — the prompt tokens queued
-/// ahead plus its own, at the measured prefill throughput, plus one step — and refuses it when that breaks the TTFT
-/// objective. Refusing early is kinder than a timeout after a long wait, and lets the front door try another replica.
+/// Capacity-aware admission: refuses a request whose predicted time to first token (<see cref="TtftPredictor"/>, from
+/// measured step times at the current batch and queue) breaks the objective. Refusing early is kinder than a timeout
+/// after a long wait, and lets the front door try another replica. An idle server never refuses on latency — waiting
+/// cannot make the request faster — it serves it, and the miss shows in the TTFT histogram.
 /// </summary>
 internal sealed class SloAdmissionPolicy : IAdmissionPolicy
 {
@@ -19,29 +20,18 @@ internal sealed class SloAdmissionPolicy : IAdmissionPolicy
 
     public AdmissionDecision Evaluate(in AdmissionContext context)
     {
-        var throughput = context.Throughput;
-
-        // Without measurements there is no evidence to refuse on; with nothing queued ahead the request gets the best
-        // TTFT this replica can offer, and refusing it would make a long prompt unservable.
-        if (!throughput.HasData || throughput.PrefillTokensPerSecond <= 0 || context.QueuedPromptTokens <= 0)
+        // Without measurements there is no evidence to refuse on.
+        if (!context.HasPrediction || context.ServerIdle)
         {
             return AdmissionDecision.Accept;
         }
 
-        var estimate = EstimateTimeToFirstToken(context);
-        if (estimate <= _slo)
+        if (context.PredictedTtftSeconds <= _slo.TotalSeconds)
         {
             return AdmissionDecision.Accept;
         }
 
-        // Retry once the queue ahead has drained by the excess.
-        return AdmissionDecision.Refuse(RefusalReason.SloWouldBreak, RetryAfterEstimator.Clamp(estimate - _slo));
-    }
-
-    public static TimeSpan EstimateTimeToFirstToken(in AdmissionContext context)
-    {
-        var tokens = context.QueuedPromptTokens + context.PromptTokens;
-        var seconds = (tokens / context.Throughput.PrefillTokensPerSecond) + context.Throughput.MeanStepSeconds;
-        return TimeSpan.FromSeconds(seconds);
+        // Retry once the work ahead has drained by the excess.
+        return AdmissionDecision.Refuse(RefusalReason.SloWouldBreak, RetryAfterEstimator.Clamp(TimeSpan.FromSeconds(context.PredictedTtftSeconds) - _slo));
     }
 }

@@ -20,6 +20,8 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
     private readonly EngineLoop _loop;
     private readonly ServingMetrics _metrics;
     private readonly ThroughputWindow _throughput = new(ThroughputWindowLength);
+    private readonly StepCostModel _stepCost;
+    private readonly EngineState _state = new();
     private readonly ILogger _logger;
     private readonly int _blockSize;
     private readonly int _maxSequenceTokens;
@@ -32,10 +34,12 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
         ServingOptions options,
         IAdmissionPolicy admission,
         ServingMetrics metrics,
-        ILogger<GenerationService> logger)
+        ILogger<GenerationService> logger,
+        TimeProvider? time = null)
     {
         _runner = runner;
         _metrics = metrics;
+        _stepCost = new StepCostModel();
         _logger = logger;
         var geometry = runner.KvCache;
         _blockSize = geometry.BlockSize;
@@ -51,13 +55,19 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
         var maxRunning = Math.Min(options.MaxRunningSequences, tokenBudget);
         var kv = new KvCacheManager(new BlockPool(geometry.BlockCount), geometry.BlockSize, options.EnablePrefixCaching);
         var scheduler = new Scheduler(kv, tokenBudget, maxRunning, metrics, logger);
-        _queue = new RequestQueue(options, admission, _throughput);
-        _loop = new EngineLoop(runner, scheduler, _queue, maxRunning, metrics, _throughput, logger);
+        _queue = new RequestQueue(options, admission, _throughput, new TtftPredictor(_stepCost, tokenBudget), _state);
+        var warmup = options.WarmupSeconds > 0
+            ? new EngineWarmup(TimeSpan.FromSeconds(options.WarmupSeconds), runner.Tokenizer, runner.Info.VocabSize, geometry.BlockSize, geometry.BlockCount, _maxSequenceTokens)
+            : null;
+        _loop = new EngineLoop(runner, scheduler, _queue, maxRunning, metrics, _throughput, _stepCost, _state, warmup, time ?? TimeProvider.System, logger);
     }
 
     public ModelInfo Model => _runner.Info;
 
     public ITokenizer Tokenizer => _runner.Tokenizer;
+
+    /// <summary>Measured step times by step size, as admission uses them.</summary>
+    internal StepCostModel StepCost => _stepCost;
 
     /// <summary>Starts the scheduler loop; idempotent.</summary>
     public void Start()
@@ -84,7 +94,7 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
 
         _metrics.Demand.RecordOffered(promptLength, request.MaxTokens); // refused or not: see DemandGauge
 
-        var decision = _queue.TryReserve(promptLength);
+        var decision = _queue.TryReserve(promptLength, out var predictedTtft);
         if (!decision.Admit)
         {
             return Refuse(request, decision.Reason, decision.RetryAfter);
@@ -100,7 +110,10 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
             _runner.Tokenizer,
             _runner.Info.VocabSize,
             timeline,
-            cancellationToken);
+            cancellationToken)
+        {
+            PredictedTtftSeconds = predictedTtft,
+        };
         if (!_queue.Enqueue(sequence))
         {
             return Refuse(request, RefusalReason.QueueFull, RetryAfterEstimator.Minimum);
@@ -111,12 +124,12 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
 
     public ServingSnapshot Snapshot()
     {
-        var usage = _loop.KvUsage;
+        var usage = _state.KvUsage;
         var throughput = _throughput.Estimate(Stopwatch.GetTimestamp());
         return new ServingSnapshot(
             _queue.Accepting,
-            _loop.Waiting,
-            _loop.Running,
+            _state.Waiting,
+            _state.Running,
             _queue.QueuedPromptTokens,
             usage.Free,
             usage.Used,
@@ -124,8 +137,11 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
             _blockCount,
             throughput.TokensPerSecond,
             throughput.PrefillTokensPerSecond,
-            _loop.Preemptions,
-            _loop.Steps);
+            _state.Preemptions,
+            _state.Steps)
+        {
+            WarmingUp = _state.WarmingUp,
+        };
     }
 
     /// <summary>

@@ -27,5 +27,8 @@ public sealed record ServingSnapshot(
     long Preemptions,
     long Steps)
 {
+    /// <summary>True while the engine warms up at start: requests are accepted but wait until it is done.</summary>
+    public bool WarmingUp { get; init; }
+
     public double KvCacheUsageRatio => KvBlocksTotal == 0 ? 0 : (double)KvBlocksUsed / KvBlocksTotal;
 }

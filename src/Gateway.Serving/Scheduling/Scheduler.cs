@@ -40,6 +40,8 @@ internal sealed class Scheduler
 
     public int TokenBudget => _tokenBudget;
 
+    public int MaxRunning => _maxRunning;
+
     public int WaitingCount => _waiting.Count;
 
     public int RunningCount => _running.Count;
@@ -74,6 +76,20 @@ internal sealed class Scheduler
         }
 
         return _plan;
+    }
+
+    /// <summary>
+    /// Takes in a step that ran: every scheduled sequence now has KV entries for its chunk, and its newly full blocks
+    /// become shareable prefixes. Call before the step's outputs are processed.
+    /// </summary>
+    public void Advance(StepPlan plan)
+    {
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var (sequence, numTokens) = plan.Chunks[i];
+            sequence.NumComputedTokens += numTokens;
+            _kv.CacheFullBlocks(sequence.Blocks, sequence.Tokens, sequence.NumComputedTokens);
+        }
     }
 
     /// <summary>Removes a sequence (running or waiting) for good and frees its blocks; cached full blocks stay shareable.</summary>
@@ -156,7 +172,7 @@ internal sealed class Scheduler
                 return;
             }
 
-            if (firstTime)
+            if (firstTime && !sequence.IsWarmup)
             {
                 _metrics.RecordPrefixLookup(sequence.TokenCount, computed);
                 sequence.CachedPromptTokens = computed;

@@ -83,6 +83,12 @@ internal sealed class SequenceState
 
     public SequenceBlocks Blocks { get; }
 
+    /// <summary>A start-up warm-up sequence: it runs the real path but counts in no metric and no queue limit.</summary>
+    public bool IsWarmup { get; init; }
+
+    /// <summary>Time to first token admission predicted for this request; NaN when it made none.</summary>
+    public double PredictedTtftSeconds { get; set; } = double.NaN;
+
     public Sampler Sampler { get; }
 
     public StreamingDetokenizer Detokenizer { get; }

@@ -48,7 +48,9 @@ internal static class GatewayHost
         builder.Services.AddGatewayFrontDoor(configuration);
         builder.Services.AddSingleton<ILocalModelCatalog, LocalModelCatalog>();
         builder.Services.AddSingleton<IModelCatalogSource, UpstreamModelCatalogSource>();
-        builder.Services.AddHealthChecks().AddCheck<DrainReadinessHealthCheck>("drain", tags: [OpenAiApiExtensions.ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<DrainReadinessHealthCheck>("drain", tags: [OpenAiApiExtensions.ReadyTag])
+            .AddCheck<WarmupReadinessHealthCheck>("warmup", tags: [OpenAiApiExtensions.ReadyTag]);
 
         await using var app = builder.Build();
         app.UseGatewayFrontDoor();

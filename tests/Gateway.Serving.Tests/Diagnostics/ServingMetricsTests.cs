@@ -54,20 +54,6 @@ public sealed class ServingMetricsTests
         Assert.Equal(5, seen["gateway_generation_tokens_total"].Sum(m => m.Value));
     }
 
-    private sealed class ScopedMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(new MeterOptions(options.Name) { Scope = this });
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
-    }
-
     private static void Record(ConcurrentDictionary<string, List<(double, string?)>> seen, Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         string? model = null;

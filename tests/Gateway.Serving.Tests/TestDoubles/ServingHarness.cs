@@ -8,17 +8,32 @@ namespace Gateway.Serving.Tests.TestDoubles;
 /// <summary>Builds a <see cref="GenerationService"/> over a runner double without a host, and reads streams to the end.</summary>
 internal sealed class ServingHarness : IAsyncDisposable
 {
-    public ServingHarness(IModelRunner runner, ServingOptions? options = null, IAdmissionPolicy? admission = null, bool start = true, IMeterFactory? meterFactory = null)
+    /// <summary>Warm-up is off unless <paramref name="warmup"/> is set, so runner call counts are the test's own.</summary>
+    public ServingHarness(
+        IModelRunner runner,
+        ServingOptions? options = null,
+        IAdmissionPolicy? admission = null,
+        bool start = true,
+        IMeterFactory? meterFactory = null,
+        bool warmup = false,
+        TimeProvider? time = null)
     {
         Runner = runner;
         Logger = new CapturingLogger<GenerationService>();
         Metrics = new ServingMetrics(meterFactory, runner.Info.Name);
+        options ??= new ServingOptions();
+        if (!warmup)
+        {
+            options.WarmupSeconds = 0;
+        }
+
         Service = new GenerationService(
             runner,
-            options ?? new ServingOptions(),
+            options,
             admission ?? new OpenAdmissionPolicy(),
             Metrics,
-            Logger);
+            Logger,
+            time);
         if (start)
         {
             Service.Start();

@@ -1,0 +1,102 @@
+namespace Gateway.Serving.Diagnostics;
+
+/// <summary>
+/// Measured engine step time by step size, written by the scheduler loop after every step and read by admission to
+/// predict how long the work ahead of an arriving request takes at the current batch composition. It keeps two
+/// things: the shape of the cost curve — seconds per step in buckets of token count (powers of two), slowly averaged,
+/// seeded by the warm-up at every size the scheduler forms — and the machine's current speed, a fast average of how
+/// the last steps compared with that shape. A prediction is shape times speed: a size not run for a while (a big
+/// prefill during steady decoding) is still predicted at today's speed, on a shared machine whose speed drifts.
+/// Between measured sizes the shape is interpolated; beyond the largest it grows in proportion to the tokens, below
+/// the smallest it stays flat — both on the pessimistic side.
+/// </summary>
+internal sealed class StepCostModel
+{
+    private const int BucketCount = 16; // 1 .. 32768 tokens
+    private const double ShapeSmoothing = 0.05;
+    private const double SpeedSmoothing = 0.25;
+
+    private readonly double[] _seconds = new double[BucketCount];
+    private readonly double[] _tokens = new double[BucketCount];
+    private readonly Lock _lock = new();
+    private double _speed = 1;
+
+    public bool HasData { get; private set; }
+
+    public void Record(int tokens, double seconds)
+    {
+        if (tokens <= 0 || !(seconds > 0))
+        {
+            return;
+        }
+
+        var bucket = BucketOf(tokens);
+        lock (_lock)
+        {
+            // A size seen before tells how fast the machine is now; a new size only extends the shape.
+            if (_tokens[bucket] != 0)
+            {
+                _speed += SpeedSmoothing * ((seconds / Shape(tokens)) - _speed);
+            }
+
+            var normalized = seconds / _speed;
+            if (_tokens[bucket] == 0)
+            {
+                _tokens[bucket] = tokens;
+                _seconds[bucket] = normalized;
+            }
+            else
+            {
+                _tokens[bucket] += ShapeSmoothing * (tokens - _tokens[bucket]);
+                _seconds[bucket] += ShapeSmoothing * (normalized - _seconds[bucket]);
+            }
+
+            HasData = true;
+        }
+    }
+
+    /// <summary>Predicted seconds of one step carrying <paramref name="tokens"/> tokens; 0 without any measurement.</summary>
+    public double StepSeconds(int tokens)
+    {
+        lock (_lock)
+        {
+            return HasData ? _speed * Shape(Math.Max(tokens, 1)) : 0;
+        }
+    }
+
+    private double Shape(int tokens)
+    {
+        int below = -1, above = -1;
+        for (var b = 0; b < BucketCount; b++)
+        {
+            if (_tokens[b] == 0)
+            {
+                continue;
+            }
+
+            if (_tokens[b] <= tokens)
+            {
+                below = b;
+            }
+            else if (above < 0)
+            {
+                above = b;
+            }
+        }
+
+        if (above < 0)
+        {
+            return _seconds[below] * tokens / _tokens[below];
+        }
+
+        if (below < 0)
+        {
+            return _seconds[above];
+        }
+
+        var fraction = (tokens - _tokens[below]) / (_tokens[above] - _tokens[below]);
+        return _seconds[below] + (fraction * (_seconds[above] - _seconds[below]));
+    }
+
+    private static int BucketOf(int tokens) => Math.Min(31 - int.LeadingZeroCount(tokens), BucketCount - 1);
+}
