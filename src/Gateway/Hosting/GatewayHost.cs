@@ -30,7 +30,7 @@ internal static class GatewayHost
             var source = new ModelSourceOptions();
             configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
             var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
-            runner = ModelRunnerFactory.Load(path, EngineOptions.From(configuration));
+            runner = ModelEngines.Load(path, configuration);
         }
         catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
         {
