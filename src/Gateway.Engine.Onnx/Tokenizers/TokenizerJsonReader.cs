@@ -168,6 +168,9 @@ internal static class TokenizerJsonReader
                     }
 
                     break;
+                case "Digits":
+                    patterns.Add(step.TryGetProperty("individual_digits", out var single) && single.ValueKind == JsonValueKind.True ? @"\p{N}" : @"\p{N}+");
+                    break;
                 case "Split" when step.GetProperty("pattern").TryGetProperty("Regex", out var regex):
                     patterns.Add(regex.GetString()!);
                     break;

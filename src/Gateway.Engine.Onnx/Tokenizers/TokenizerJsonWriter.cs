@@ -78,9 +78,14 @@ internal static class TokenizerJsonWriter
 
             json.WriteEndObject();
             json.WriteStartArray("merges");
+            // Pairs as arrays (the current format): a token holding a non-ASCII space cannot be split out of "a b".
             foreach (var merge in spm ? SentencePieceMerges.FromScores(vocab.Tokens, vocab.Types, vocab.Scores) : vocab.Merges)
             {
-                json.WriteStringValue(merge);
+                var space = merge.IndexOf(' ', StringComparison.Ordinal);
+                json.WriteStartArray();
+                json.WriteStringValue(merge.AsSpan(0, space));
+                json.WriteStringValue(merge.AsSpan(space + 1));
+                json.WriteEndArray();
             }
 
             json.WriteEndArray();
@@ -181,6 +186,16 @@ internal static class TokenizerJsonWriter
         var gpt2Last = patterns.Length > 0 && patterns[^1] == BpePreTokenizerPatterns.For(BpePreTokenizerKind.Gpt2)[0];
         foreach (var pattern in gpt2Last ? patterns[..^1] : patterns)
         {
+            // Digit splitting is written as Hugging Face's own Digits step, which GenAI's tokenizer reads as llama.cpp splits.
+            if (pattern is @"\p{N}" or @"\p{N}+")
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "Digits");
+                json.WriteBoolean("individual_digits", pattern == @"\p{N}");
+                json.WriteEndObject();
+                continue;
+            }
+
             json.WriteStartObject();
             json.WriteString("type", "Split");
             json.WriteStartObject("pattern");
