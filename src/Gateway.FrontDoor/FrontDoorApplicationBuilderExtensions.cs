@@ -5,7 +5,6 @@ using Gateway.FrontDoor.RateLimiting;
 using Gateway.FrontDoor.Requests;
 using Gateway.FrontDoor.Routing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace Gateway.FrontDoor;
 

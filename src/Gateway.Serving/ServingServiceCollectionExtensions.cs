@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 using Gateway.Serving;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.Queue;

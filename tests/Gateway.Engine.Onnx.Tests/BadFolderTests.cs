@@ -1,8 +1,8 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Engine.Onnx.Export;
 using Gateway.Engine.Onnx.Protobuf;
 using Gateway.Engine.Onnx.Runtime;
-using Gateway.Engine.Runner;
 using Google.Protobuf;
 
 namespace Gateway.Engine.Onnx.Tests;
@@ -61,14 +61,14 @@ public sealed class BadFolderTests
     public void The_cuda_provider_is_refused_with_one_clear_line_where_this_build_has_none()
     {
         var message = Assert.Throws<ModelLoadException>(() => OnnxModelRunnerFactory.Load(
-            ExportedModels.Stories(ExportPrecision.Fp32), new ModelRunnerOptions { KvCacheBlocks = 4 }, new OnnxRunnerOptions { ExecutionProvider = "cuda" })).Message;
+            ExportedModels.Stories(ExportPrecision.Fp32), new OnnxModelLoadOptions { KvCacheBlocks = 4 }, new OnnxRunnerOptions { ExecutionProvider = "cuda" })).Message;
         Assert.Contains("execution provider 'cuda' is not available", message);
         Assert.DoesNotContain('\n', message);
     }
 
     private static ModelLoadException Load(string folder)
     {
-        var ex = Assert.Throws<ModelLoadException>(() => OnnxModelRunnerFactory.Load(folder, new ModelRunnerOptions { KvCacheBlocks = 4 }, new OnnxRunnerOptions()));
+        var ex = Assert.Throws<ModelLoadException>(() => OnnxModelRunnerFactory.Load(folder, new OnnxModelLoadOptions { KvCacheBlocks = 4 }, new OnnxRunnerOptions()));
         Assert.DoesNotContain('\n', ex.Message);
         return ex;
     }

@@ -1,4 +1,4 @@
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 
 namespace Gateway.Engine.Onnx.Tests;
 

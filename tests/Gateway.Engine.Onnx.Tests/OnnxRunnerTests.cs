@@ -1,5 +1,5 @@
 using Gateway.Engine.Onnx.Export;
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 
 namespace Gateway.Engine.Onnx.Tests;
 

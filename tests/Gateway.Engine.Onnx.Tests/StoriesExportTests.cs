@@ -1,6 +1,6 @@
 using Gateway.Engine.Onnx.Export;
 using Gateway.Engine.Onnx.Runtime;
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 
 namespace Gateway.Engine.Onnx.Tests;
 
@@ -11,7 +11,7 @@ public sealed class StoriesExportTests
         " Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high";
 
     internal static IModelRunner Load(ExportPrecision precision, int blocks = 64) =>
-        OnnxModelRunnerFactory.Load(ExportedModels.Stories(precision), new ModelRunnerOptions { KvCacheBlocks = blocks }, new OnnxRunnerOptions());
+        OnnxModelRunnerFactory.Load(ExportedModels.Stories(precision), new OnnxModelLoadOptions { KvCacheBlocks = blocks }, new OnnxRunnerOptions());
 
     [Fact]
     public void Fp32_export_greedy_from_bos_gives_the_documented_text()

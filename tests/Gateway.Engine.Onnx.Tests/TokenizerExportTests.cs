@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Engine.Onnx.Export;
 using Gateway.Engine.Onnx.Tokenizers;
 using Microsoft.ML.OnnxRuntimeGenAI;
@@ -57,8 +58,8 @@ public sealed class TokenizerExportTests
     private static readonly Dictionary<string, Lazy<Tokenizer>> GenAiTokenizers = Folders.ToDictionary(
         f => f.Key, f => new Lazy<Tokenizer>(() => new Tokenizer(new Model(f.Value.Value))));
 
-    private static readonly Dictionary<string, Lazy<Gateway.Engine.Vocab.ITokenizer>> ReadBack = Folders.ToDictionary(
-        f => f.Key, f => new Lazy<Gateway.Engine.Vocab.ITokenizer>(() => TokenizerJsonReader.Load(f.Value.Value, -1, -1)));
+    private static readonly Dictionary<string, Lazy<Gateway.Inference.ITokenizer>> ReadBack = Folders.ToDictionary(
+        f => f.Key, f => new Lazy<Gateway.Inference.ITokenizer>(() => TokenizerJsonReader.Load(f.Value.Value, -1, -1)));
 
     [Theory]
     [MemberData(nameof(GenAiCases))]
@@ -84,7 +85,7 @@ public sealed class TokenizerExportTests
         Assert.Equal((1, 2, true), (llama.BosId, llama.EosId, llama.AddBos));
         var smol = TokenizerJsonReader.Load(Folders["smollm2-135m-vocab.gguf"].Value, -1, -1);
         using var gguf = GgufFile.Open(SharedModels.Path("smollm2-135m-vocab.gguf"));
-        var original = Gateway.Engine.Vocab.TokenizerFactory.FromGguf(gguf);
+        var original = Gateway.Tokenizers.TokenizerFactory.FromGguf(gguf);
         Assert.Equal((original.BosId, original.EosId, original.AddBos), (smol.BosId, smol.EosId, smol.AddBos));
         Assert.Equal(original.EndOfGenerationIds.Order(), smol.EndOfGenerationIds.Order());
     }

@@ -1,8 +1,8 @@
 using System.Net;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Auth;
 using Gateway.FrontDoor.Requests;
 using Gateway.FrontDoor.Tests.Infrastructure;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.RateLimiting;
 using Gateway.FrontDoor.Tests.Infrastructure;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

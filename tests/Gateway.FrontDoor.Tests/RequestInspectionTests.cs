@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Tests.Infrastructure;
+using Gateway.OpenAi;
 
 namespace Gateway.FrontDoor.Tests;
 

@@ -1,8 +1,8 @@
-using Gateway.Api.Errors;
 using Gateway.Api.Features;
 using Gateway.Api.Prompting;
 using Gateway.Api.Protocol;
 using Gateway.Api.Streaming;
+using Gateway.OpenAi;
 using Gateway.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

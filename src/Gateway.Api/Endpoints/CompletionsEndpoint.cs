@@ -1,7 +1,7 @@
-using Gateway.Api.Errors;
 using Gateway.Api.Features;
 using Gateway.Api.Protocol;
 using Gateway.Api.Streaming;
+using Gateway.OpenAi;
 using Gateway.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;

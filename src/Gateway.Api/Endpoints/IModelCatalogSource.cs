@@ -1,4 +1,4 @@
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 
 namespace Gateway.Api.Endpoints;
 

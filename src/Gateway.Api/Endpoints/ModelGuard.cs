@@ -1,5 +1,5 @@
-using Gateway.Api.Errors;
-using Gateway.Engine.Models;
+using Gateway.Inference;
+using Gateway.OpenAi;
 
 namespace Gateway.Api.Endpoints;
 

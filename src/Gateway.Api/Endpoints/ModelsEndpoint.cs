@@ -1,5 +1,4 @@
-using Gateway.Api.Errors;
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Api.Endpoints;

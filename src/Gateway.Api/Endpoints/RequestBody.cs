@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Api.Errors;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 

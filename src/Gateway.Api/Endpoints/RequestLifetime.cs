@@ -1,3 +1,4 @@
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Api.Endpoints;
@@ -23,8 +24,8 @@ internal static class RequestLifetime
     public static Task ReportTimeoutAsync(HttpContext context, ApiOptions options) =>
         context.RequestAborted.IsCancellationRequested
             ? Task.CompletedTask
-            : Errors.OpenAiErrorResults.WriteAsync(context, StatusCodes.Status504GatewayTimeout,
-                $"The request did not finish within {options.RequestTimeoutSeconds} seconds.", Errors.OpenAiErrorTypes.Server, null, "timeout");
+            : OpenAiErrorResults.WriteAsync(context, StatusCodes.Status504GatewayTimeout,
+                $"The request did not finish within {options.RequestTimeoutSeconds} seconds.", OpenAiErrorTypes.Server, null, "timeout");
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

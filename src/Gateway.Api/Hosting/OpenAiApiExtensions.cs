@@ -1,15 +1,14 @@
 using Gateway.Api;
 using Gateway.Api.Endpoints;
-using Gateway.Api.Errors;
 using Gateway.Api.Hosting;
 using Gateway.Api.Prompting;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.AspNetCore.Builder;
 

@@ -1,4 +1,4 @@
-using Gateway.Api.Errors;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
-using Gateway.Api.Errors;
-using Gateway.Engine.Templates;
+using Gateway.ChatTemplates;
+using Gateway.OpenAi;
 using Gateway.Serving;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Gateway.Api.Errors;
-using Gateway.Engine.Templates;
+using Gateway.ChatTemplates;
+using Gateway.OpenAi;
 
 namespace Gateway.Api.Protocol;
 

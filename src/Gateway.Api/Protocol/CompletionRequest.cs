@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Api.Errors;
+using Gateway.OpenAi;
 
 namespace Gateway.Api.Protocol;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Gateway.Api.Errors;
-using Gateway.Engine.Sampling;
+using Gateway.Inference;
+using Gateway.OpenAi;
 
 namespace Gateway.Api.Protocol;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Engine.Sampling;
+using Gateway.Sampling;
 using Gateway.Serving;
 
 namespace Gateway.Api.Streaming;

@@ -1,5 +1,5 @@
-using Gateway.Api.Protocol;
-using Gateway.Engine.Sampling;
+using Gateway.OpenAi;
+using Gateway.Sampling;
 
 namespace Gateway.Api.Streaming;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Gateway.Api.Protocol;
-using Gateway.Engine.Sampling;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.OpenAi;
+using Gateway.Sampling;
 
 namespace Gateway.Api.Streaming;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -49,6 +49,6 @@ internal sealed class ServerSentEventWriter
 
     /// <summary>After the stream has started the status code is gone; OpenAI then sends the error as an event.</summary>
     public Task WriteErrorAsync(string message, string type, string? code, CancellationToken cancellationToken) =>
-        WriteAsync(new Errors.OpenAiErrorEnvelope(new Errors.OpenAiError(message, type, null, code)), cancellationToken);
+        WriteAsync(new OpenAiErrorEnvelope(new OpenAiError(message, type, null, code)), cancellationToken);
 
 }

@@ -1,5 +1,4 @@
-using Gateway.Api.Errors;
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 using Gateway.Serving;
 using Microsoft.AspNetCore.Http;
 

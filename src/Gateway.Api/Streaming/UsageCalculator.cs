@@ -1,4 +1,4 @@
-using Gateway.Api.Protocol;
+using Gateway.OpenAi;
 using Gateway.Serving;
 
 namespace Gateway.Api.Streaming;

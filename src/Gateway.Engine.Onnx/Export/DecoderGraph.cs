@@ -1,4 +1,5 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Engine.Onnx.Protobuf;
 using static Gateway.Engine.Onnx.Export.GraphBuilder;
 using DataType = Gateway.Engine.Onnx.Protobuf.TensorProto.Types.DataType;

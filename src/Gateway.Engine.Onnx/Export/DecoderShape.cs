@@ -1,4 +1,5 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 
 namespace Gateway.Engine.Onnx.Export;
 

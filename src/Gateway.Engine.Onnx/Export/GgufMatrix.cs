@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Kernels;
 
 namespace Gateway.Engine.Onnx.Export;

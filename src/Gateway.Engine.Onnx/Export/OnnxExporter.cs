@@ -1,4 +1,5 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Engine.Onnx.Protobuf;
 using Gateway.Engine.Onnx.Tokenizers;
 using Google.Protobuf;

@@ -1,4 +1,5 @@
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

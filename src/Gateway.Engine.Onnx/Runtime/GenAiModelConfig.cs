@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Gateway.Engine.Gguf;
+using Gateway.Gguf;
+using Gateway.Inference;
 
 namespace Gateway.Engine.Onnx.Runtime;
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using Gateway.Engine.Models;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -43,7 +42,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     private bool _disposed;
 
     public OnnxModelRunner(GenAiModelConfig config, InferenceSession session, bool feedsPositions, ITokenizer tokenizer, ModelInfo info,
-        ModelRunnerOptions options, OnnxRunnerOptions onnxOptions)
+        OnnxModelLoadOptions options, OnnxRunnerOptions onnxOptions)
     {
         _config = config;
         _session = session;

@@ -1,8 +1,7 @@
-using Gateway.Engine.Gguf;
-using Gateway.Engine.Models;
+using Gateway.Gguf;
+using Gateway.Inference;
 using Gateway.Engine.Onnx.Protobuf;
 using Gateway.Engine.Onnx.Tokenizers;
-using Gateway.Engine.Runner;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gateway.Engine.Onnx.Runtime;
@@ -16,7 +15,7 @@ public static class OnnxModelRunnerFactory
     /// <summary>Whether <paramref name="path"/> is a model folder this engine serves (it holds genai_config.json).</summary>
     public static bool IsModelFolder(string path) => GenAiModelConfig.IsModelFolder(path);
 
-    public static IModelRunner Load(string directory, ModelRunnerOptions options, OnnxRunnerOptions onnxOptions)
+    public static IModelRunner Load(string directory, OnnxModelLoadOptions options, OnnxRunnerOptions onnxOptions)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(options);

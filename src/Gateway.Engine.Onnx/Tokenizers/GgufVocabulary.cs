@@ -1,5 +1,6 @@
-using Gateway.Engine.Gguf;
-using Gateway.Engine.Vocab;
+using Gateway.Gguf;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 
 namespace Gateway.Engine.Onnx.Tokenizers;
 

@@ -1,4 +1,5 @@
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 
 namespace Gateway.Engine.Onnx.Tokenizers;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Gateway.Engine.Gguf;
-using Gateway.Engine.Synthetic;
-using Gateway.Engine.Vocab;
+using Gateway.Gguf;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 
 namespace Gateway.Engine.Onnx.Tokenizers;
 

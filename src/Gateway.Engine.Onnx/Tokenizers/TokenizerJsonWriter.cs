@@ -1,7 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Gateway.Engine.Gguf;
-using Gateway.Engine.Vocab;
+using Gateway.Gguf;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 
 namespace Gateway.Engine.Onnx.Tokenizers;
 

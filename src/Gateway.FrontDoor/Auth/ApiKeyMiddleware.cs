@@ -1,7 +1,7 @@
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Configuration;
 using Gateway.FrontDoor.Requests;
 using Gateway.FrontDoor.Tenants;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Configuration;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Configuration;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

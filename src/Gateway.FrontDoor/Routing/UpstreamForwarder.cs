@@ -1,6 +1,5 @@
-using System.Net.Http;
-using Gateway.Api.Errors;
 using Gateway.FrontDoor.Logging;
+using Gateway.OpenAi;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;

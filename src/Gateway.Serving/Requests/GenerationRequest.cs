@@ -1,4 +1,4 @@
-using Gateway.Engine.Sampling;
+using Gateway.Inference;
 
 namespace Gateway.Serving;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Gateway.Engine.Models;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.KvCache;
 using Gateway.Serving.Queue;

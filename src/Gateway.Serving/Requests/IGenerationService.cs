@@ -1,5 +1,4 @@
-using Gateway.Engine.Models;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 
 namespace Gateway.Serving;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Sampling;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.Sampling;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.KvCache;
 using Gateway.Serving.Queue;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Gateway.Engine.Sampling;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.Sampling;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.KvCache;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Gateway.Engine.Runner;
-using Gateway.Kernels;
+using Gateway.Engine.Gguf.Llama;
+using Gateway.Inference;
 
 namespace Gateway.Benchmarking;
 

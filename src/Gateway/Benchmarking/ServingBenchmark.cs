@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Sampling;
+using Gateway.Inference;
 using Gateway.Serving;
 
 namespace Gateway.Benchmarking;

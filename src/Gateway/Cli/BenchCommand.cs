@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Gateway.Benchmarking;
-using Gateway.Engine.Runner;
+using Gateway.Engine.Gguf;
+using Gateway.Engine.Gguf.Llama;
 using Gateway.Kernels;
 
 namespace Gateway.Cli;

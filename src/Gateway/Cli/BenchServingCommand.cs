@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Gateway.Benchmarking;
-using Gateway.Engine.Runner;
+using Gateway.Engine.Gguf;
+using Gateway.Engine.Gguf.Llama;
+using Gateway.Inference;
 using Gateway.Serving;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Cli;
 

@@ -1,4 +1,4 @@
-using Gateway.Engine.Gguf;
+using Gateway.Inference;
 
 namespace Gateway.Cli;
 

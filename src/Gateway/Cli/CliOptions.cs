@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 
 namespace Gateway.Cli;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Sampling;
+using Gateway.Engine.Gguf;
+using Gateway.Inference;
 using Gateway.Models;
+using Gateway.Sampling;
 
 namespace Gateway.Cli;
 

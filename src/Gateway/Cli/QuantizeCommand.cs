@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Gateway.Engine.Quantization;
+using Gateway.Engine.Gguf.Quantization;
 using Gateway.Kernels;
 
 namespace Gateway.Cli;

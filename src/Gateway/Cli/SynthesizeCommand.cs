@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Gateway.Engine.Synthetic;
+using Gateway.Engine.Gguf.Synthetic;
 using Gateway.Kernels;
 
 namespace Gateway.Cli;

@@ -1,5 +1,4 @@
-using Gateway.Engine.Runner;
-using Microsoft.Extensions.Configuration;
+using Gateway.Engine.Gguf;
 
 namespace Gateway.Hosting;
 

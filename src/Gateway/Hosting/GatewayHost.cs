@@ -1,8 +1,8 @@
 using Gateway.Api.Endpoints;
 using Gateway.Engine.Gguf;
-using Gateway.Engine.Runner;
 using Gateway.FrontDoor;
 using Gateway.FrontDoor.Routing;
+using Gateway.Inference;
 using Gateway.Models;
 using Gateway.Observability.Metrics;
 using Gateway.Observability.Tracing;

@@ -1,5 +1,6 @@
+using Gateway.Engine.Gguf;
 using Gateway.Engine.Onnx.Runtime;
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 
 namespace Gateway.Hosting;
 
@@ -28,6 +29,15 @@ internal static class ModelEngines
             throw new InvalidOperationException(ex.Message, ex);
         }
 
-        return OnnxModelRunnerFactory.Load(path, options, onnx);
+        return OnnxModelRunnerFactory.Load(path, new OnnxModelLoadOptions
+        {
+            BlockSize = options.BlockSize,
+            KvCacheMemoryMiB = options.KvCacheMemoryMiB,
+            KvCacheBlocks = options.KvCacheBlocks,
+            MaxBatchTokens = options.MaxBatchTokens,
+            Threads = options.Threads,
+            ContextLength = options.ContextLength,
+            ModelName = options.ModelName,
+        }, onnx);
     }
 }

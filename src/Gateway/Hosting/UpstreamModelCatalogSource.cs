@@ -1,6 +1,6 @@
 using Gateway.Api.Endpoints;
-using Gateway.Api.Protocol;
 using Gateway.FrontDoor.Routing;
+using Gateway.OpenAi;
 
 namespace Gateway.Hosting;
 

@@ -1,5 +1,5 @@
 using System.ClientModel;
-using Gateway.Engine.Runner;
+using Gateway.Engine.Gguf;
 using Gateway.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,8 +1,7 @@
 using Gateway.Engine.Onnx.Export;
 using Gateway.Engine.Onnx.Runtime;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Sampling;
-using Gateway.Engine.Synthetic;
+using Gateway.Inference;
+using Gateway.Engine.Gguf.Synthetic;
 using Gateway.Kernels;
 using Gateway.Serving;
 using Microsoft.Extensions.Configuration;
@@ -50,12 +49,14 @@ internal sealed class OnnxServing : IAsyncDisposable
     public static async Task<OnnxServing> StartAsync(string folder, int maxRunningSequences = 64)
     {
         var runner = new StepCountingRunner(OnnxModelRunnerFactory.Load(folder,
-            new ModelRunnerOptions { KvCacheBlocks = 256, MaxBatchTokens = 256, Threads = 2 }, new OnnxRunnerOptions()));
+            new OnnxModelLoadOptions { KvCacheBlocks = 256, MaxBatchTokens = 256, Threads = 2 }, new OnnxRunnerOptions()));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Serving:MaxBatchTokens"] = "256",
             ["Serving:MaxRunningSequences"] = maxRunningSequences.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Serving:KvCacheMemoryMiB"] = "64",
+            // The TTFT objective would refuse requests on a loaded CI machine; these tests are about batching, not admission.
+            ["Admission:Enabled"] = "false",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();

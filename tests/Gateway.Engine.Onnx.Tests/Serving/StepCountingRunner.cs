@@ -1,6 +1,5 @@
-using Gateway.Engine.Models;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
+using Gateway.Tokenizers;
 
 namespace Gateway.Engine.Onnx.Tests.Serving;
 

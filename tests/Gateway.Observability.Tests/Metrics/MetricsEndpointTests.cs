@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace Gateway.Observability.Tests.Metrics;
 
 public sealed class MetricsEndpointTests

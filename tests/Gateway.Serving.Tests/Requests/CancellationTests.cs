@@ -65,7 +65,7 @@ public sealed class CancellationTests
     /// <summary>Takes about a millisecond per step, so readers see tokens while their generation is still running.</summary>
     private sealed class SlowRunner(TestTokenizer tokenizer) : HashingRunner(tokenizer, blockSize: 16, blockCount: 64)
     {
-        protected override void BeforeForward(ReadOnlySpan<Gateway.Engine.Runner.SequenceChunk> chunks) => Thread.Sleep(1);
+        protected override void BeforeForward(ReadOnlySpan<Gateway.Inference.SequenceChunk> chunks) => Thread.Sleep(1);
     }
 
     private static async Task<(CancelMoment, Completion)> RunAsync(ServingHarness harness, GenerationRequest request, CancelMoment moment, int delayMs, int cancelAfterEvents)

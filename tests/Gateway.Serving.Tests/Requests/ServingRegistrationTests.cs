@@ -1,9 +1,8 @@
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 using Gateway.Serving.Tests.TestDoubles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Serving.Tests.Requests;

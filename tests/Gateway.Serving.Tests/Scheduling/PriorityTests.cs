@@ -1,4 +1,4 @@
-using Gateway.Engine.Runner;
+using Gateway.Inference;
 using Gateway.Serving.Tests.TestDoubles;
 
 namespace Gateway.Serving.Tests.Scheduling;

@@ -1,4 +1,4 @@
-using Gateway.Engine.Sampling;
+using Gateway.Inference;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.KvCache;
 using Gateway.Serving.Scheduling;

@@ -1,4 +1,4 @@
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 
 namespace Gateway.Serving.Tests.TestDoubles;
 

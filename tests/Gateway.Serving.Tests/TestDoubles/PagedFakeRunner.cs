@@ -1,6 +1,4 @@
-using Gateway.Engine.Models;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 
 namespace Gateway.Serving.Tests.TestDoubles;
 

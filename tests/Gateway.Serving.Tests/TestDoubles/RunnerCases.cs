@@ -1,4 +1,5 @@
-using Gateway.Engine.Runner;
+using Gateway.Engine.Gguf;
+using Gateway.Inference;
 
 namespace Gateway.Serving.Tests.TestDoubles;
 
@@ -35,12 +36,12 @@ internal static class RunnerCases
     /// </summary>
     private static string WriteSynthetic()
     {
-        var spec = Gateway.Engine.Synthetic.SyntheticModelSpec.Known["smollm2-135m"] with
+        var spec = Gateway.Engine.Gguf.Synthetic.SyntheticModelSpec.Known["smollm2-135m"] with
         {
             EmbeddingLength = 192, BlockCount = 2, HeadCount = 6, KvHeadCount = 2, FeedForwardLength = 256, ContextLength = 1024,
         };
         var path = Path.Combine(Path.GetTempPath(), $"serving-tests-{Environment.ProcessId}-smollm2-q4_0.gguf");
-        Gateway.Engine.Synthetic.SyntheticModelWriter.Write(spec, SharedModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
+        Gateway.Engine.Gguf.Synthetic.SyntheticModelWriter.Write(spec, SharedModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
         return path;
     }
 }

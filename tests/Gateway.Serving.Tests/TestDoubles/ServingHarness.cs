@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
-using Gateway.Engine.Runner;
-using Gateway.Engine.Sampling;
+using Gateway.Inference;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.Queue;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Serving.Tests.TestDoubles;
 

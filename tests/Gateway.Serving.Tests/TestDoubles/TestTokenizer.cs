@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Engine.Vocab;
+using Gateway.Inference;
 
 namespace Gateway.Serving.Tests.TestDoubles;
 

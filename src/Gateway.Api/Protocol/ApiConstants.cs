@@ -1,7 +1,0 @@
-namespace Gateway.Api.Protocol;
-
-internal static class ApiConstants
-{
-    /// <summary>Identifies the serving stack; OpenAI clients log it to correlate behaviour changes with deployments.</summary>
-    public const string SystemFingerprint = "fp_gateway_cpu";
-}

@@ -1,6 +1,0 @@
-namespace Gateway.Api.Protocol;
-
-/// <summary>Token accounting, as OpenAI reports it; cached prompt tokens are the prefix-cache hits.</summary>
-public sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);
-
-public sealed record PromptTokensDetails(int CachedTokens);

@@ -1,0 +1,489 @@
+using System.Numerics.Tensors;
+using Gateway.Gguf;
+using Gateway.Inference;
+using Gateway.Kernels;
+
+namespace Gateway.Engine.Gguf.Llama;
+
+/// <summary>
+/// The Llama-family forward pass (llama, Mistral, Qwen2) over a batch of sequence chunks: every token of every chunk
+/// goes through each weight matrix together, so a weight row is read once per step however many sequences decode —
+/// the reason batched decode is nearly free on a memory-bound CPU. Attention reads the paged KV pool through each
+/// chunk's block table. Scratch memory is sized once for <see cref="MaxBatchTokens"/>; a forward pass allocates nothing.
+/// </summary>
+public sealed unsafe class LlamaModelRunner : IModelRunner
+{
+    /// <summary>Tokens per attention work item: large enough to amortize gathering the keys, small enough to balance threads.</summary>
+    private const int AttentionTokensPerSpan = 32;
+
+    private readonly GgufFile _file;
+    private readonly LlamaHyperparameters _hp;
+    private readonly LlamaWeights _weights;
+    private readonly PagedKvStorage _kv;
+    private readonly RotaryEmbedding _rope;
+    private readonly ComputePool _pool;
+    private readonly bool _ownsPool;
+    private readonly float _attentionScale;
+
+    // Per-step scratch, sized for MaxBatchTokens.
+    private readonly float[] _residual;
+    private readonly Activations _normed;
+    private readonly float[] _query;
+    private readonly float[] _key;
+    private readonly float[] _value;
+    private readonly Activations _attention;
+    private readonly float[] _projection;
+    private readonly float[] _gate;
+    private readonly float[] _up;
+    private readonly Activations _hidden;
+    private readonly Activations _finalNormed;
+    private readonly float[][] _scores;
+    private readonly float[][] _keyScratch;
+    private readonly float[][] _valueScratch;
+    private readonly List<AttentionSpan> _attentionSpans = [];
+
+    // Set per forward pass: a few short decode sequences, where waking the workers costs more than the attention.
+    private bool _smallAttention;
+    private readonly int[] _tokenPosition;
+    private readonly int[] _tokenChunk;
+    private readonly ReadOnlyMemory<int>[] _chunkTables;
+
+    public LlamaModelRunner(GgufFile file, ITokenizer tokenizer, ModelRunnerOptions options, ComputePool? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(options);
+        _file = file;
+        _hp = LlamaHyperparameters.FromGguf(file);
+        _weights = LlamaWeights.Load(file, _hp);
+        Tokenizer = tokenizer;
+        if (tokenizer.VocabSize > _hp.VocabSize)
+        {
+            throw new ModelLoadException(file.Path, $"tokenizer has {tokenizer.VocabSize} tokens but the model only {_hp.VocabSize}");
+        }
+
+        var context = options.ContextLength > 0 ? Math.Min(options.ContextLength, _hp.ContextLength) : _hp.ContextLength;
+        var bytesPerBlock = PagedKvStorage.BytesPerBlockFor(_hp.BlockCount, options.BlockSize, _hp.KvDim, options.KvCacheType);
+        var blocks = options.KvCacheBlocks ?? (int)Math.Max(1, options.KvCacheMemoryMiB * (1L << 20) / bytesPerBlock);
+        _kv = new PagedKvStorage(_hp.BlockCount, blocks, options.BlockSize, _hp.KvDim, options.KvCacheType);
+        KvCache = new KvCacheGeometry(options.BlockSize, blocks, bytesPerBlock, options.KvCacheType);
+        _rope = new RotaryEmbedding(context, _hp.HeadDim, _hp.RopeDimensions, _hp.RopeFreqBase, _hp.RopeScale, _hp.RopeStyle);
+        _attentionScale = 1f / MathF.Sqrt(_hp.HeadDim);
+        _ownsPool = pool is null;
+        _pool = pool ?? new ComputePool(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+
+        var t = MaxBatchTokens = Math.Max(1, options.MaxBatchTokens);
+        _residual = new float[t * _hp.EmbeddingLength];
+        _normed = new Activations(t, _hp.EmbeddingLength);
+        _query = new float[t * _hp.QueryDim];
+        _key = new float[t * _hp.KvDim];
+        _value = new float[t * _hp.KvDim];
+        _attention = new Activations(t, _hp.QueryDim);
+        _projection = new float[t * _hp.EmbeddingLength];
+        _gate = new float[t * _hp.FeedForwardLength];
+        _up = new float[t * _hp.FeedForwardLength];
+        _hidden = new Activations(t, _hp.FeedForwardLength);
+        _finalNormed = new Activations(t, _hp.EmbeddingLength);
+        _scores = new float[_pool.Threads][];
+        _keyScratch = new float[_pool.Threads][];
+        _valueScratch = new float[_pool.Threads][];
+        for (var i = 0; i < _scores.Length; i++)
+        {
+            _scores[i] = new float[context];
+            _keyScratch[i] = new float[context * _hp.HeadDim];
+            _valueScratch[i] = new float[context * _hp.HeadDim];
+        }
+
+        _tokenPosition = new int[t];
+        _tokenChunk = new int[t];
+        _chunkTables = new ReadOnlyMemory<int>[t];
+
+        var name = options.ModelName ?? System.IO.Path.GetFileNameWithoutExtension(file.Path);
+        Info = new ModelInfo(
+            name,
+            _hp.Architecture,
+            _hp.VocabSize,
+            context,
+            file.Tensors.Sum(x => x.ElementCount),
+            DescribeWeightTypes(file),
+            file.Metadata.GetStringOrDefault("tokenizer.chat_template"),
+            file.Path);
+    }
+
+    public ModelInfo Info { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    public KvCacheGeometry KvCache { get; }
+
+    public int MaxBatchTokens { get; }
+
+    public LlamaHyperparameters Hyperparameters => _hp;
+
+    /// <summary>Attach to measure where forward time goes; null (the default) measures nothing.</summary>
+    public ForwardProfile? Profile { get; set; }
+
+    /// <summary>Bytes of weights one forward pass reads (each matrix once; what bounds batch-1 decode speed).</summary>
+    public long WeightBytesPerForward
+    {
+        get
+        {
+            long bytes = MatrixBytes(_weights.Output);
+            foreach (var l in _weights.Layers)
+            {
+                bytes += MatrixBytes(l.Query) + MatrixBytes(l.Key) + MatrixBytes(l.Value) + MatrixBytes(l.Output) +
+                         MatrixBytes(l.Gate) + MatrixBytes(l.Up) + MatrixBytes(l.Down);
+            }
+
+            return bytes;
+        }
+    }
+
+    public void Forward(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    {
+        var tokens = PrepareBatch(chunks, logits.Length);
+        var dim = _hp.EmbeddingLength;
+        Embed(chunks);
+
+        var profile = Profile;
+        var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var layer = 0; layer < _hp.BlockCount; layer++)
+        {
+            var w = _weights.Layers[layer];
+            NormalizeRows(_residual, w.AttentionNorm, _normed, tokens);
+            Lap(profile, ref mark, Phase.Other);
+            var qkv = new FusedMatMulWork(_normed, w.Query, _query, w.Key, _key, w.Value, _value);
+            _pool.Run(ref qkv);
+            Lap(profile, ref mark, Phase.MatMul);
+            AddBias(_query, w.QueryBias, tokens);
+            AddBias(_key, w.KeyBias, tokens);
+            AddBias(_value, w.ValueBias, tokens);
+            RotateAndStore(layer, tokens);
+
+            if (_smallAttention)
+            {
+                // A few short decode sequences: waking the workers would cost more than the work itself.
+                Attend(layer, 0, 1);
+            }
+            else
+            {
+                var work = new AttentionWork(this, layer);
+                _pool.Run(ref work);
+            }
+
+            _attention.SetCount(tokens);
+            Lap(profile, ref mark, Phase.Attention);
+
+            MatMul.Multiply(w.Output, _attention, _projection.AsSpan(0, tokens * dim), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
+            TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
+
+            NormalizeRows(_residual, w.FeedForwardNorm, _normed, tokens);
+            Lap(profile, ref mark, Phase.Other);
+            var ffn = _hp.FeedForwardLength;
+            var gateUp = new FusedMatMulWork(_normed, w.Gate, _gate, w.Up, _up);
+            _pool.Run(ref gateUp);
+            Lap(profile, ref mark, Phase.MatMul);
+            for (var t = 0; t < tokens; t++)
+            {
+                var gate = _gate.AsSpan(t * ffn, ffn);
+                VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
+                gate.CopyTo(_hidden.Row(t));
+            }
+
+            _hidden.SetCount(tokens);
+            Lap(profile, ref mark, Phase.Other);
+            MatMul.Multiply(w.Down, _hidden, _projection.AsSpan(0, tokens * dim), _pool);
+            Lap(profile, ref mark, Phase.MatMul);
+            TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
+        }
+
+        Lap(profile, ref mark, Phase.Other);
+        ComputeLogits(chunks, logits);
+        Lap(profile, ref mark, Phase.MatMul);
+    }
+
+    public void Dispose()
+    {
+        _kv.Dispose();
+        _normed.Dispose();
+        _attention.Dispose();
+        _hidden.Dispose();
+        _finalNormed.Dispose();
+        if (_ownsPool)
+        {
+            _pool.Dispose();
+        }
+
+        _file.Dispose();
+    }
+
+    private int PrepareBatch(ReadOnlySpan<SequenceChunk> chunks, int logitsLength)
+    {
+        var tokens = 0;
+        var wanted = 0;
+        _attentionSpans.Clear();
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var chunk = chunks[c];
+            var n = chunk.Tokens.Length;
+            if (n == 0)
+            {
+                throw new ArgumentException($"chunk {c} has no tokens", nameof(chunks));
+            }
+
+            if (tokens + n > MaxBatchTokens)
+            {
+                throw new ArgumentException($"batch exceeds {MaxBatchTokens} tokens", nameof(chunks));
+            }
+
+            var end = chunk.StartPosition + n;
+            if (chunk.StartPosition < 0 || end > Info.ContextLength)
+            {
+                throw new ArgumentException($"chunk {c} spans positions {chunk.StartPosition}..{end}, context is {Info.ContextLength}", nameof(chunks));
+            }
+
+            if (chunk.BlockTable.Length * KvCache.BlockSize < end)
+            {
+                throw new ArgumentException($"chunk {c} block table covers {chunk.BlockTable.Length * KvCache.BlockSize} positions, needs {end}", nameof(chunks));
+            }
+
+            foreach (var block in chunk.BlockTable.Span[..((end + KvCache.BlockSize - 1) / KvCache.BlockSize)])
+            {
+                if ((uint)block >= (uint)KvCache.BlockCount)
+                {
+                    throw new ArgumentException($"chunk {c} references KV block {block}, pool has {KvCache.BlockCount}", nameof(chunks));
+                }
+            }
+
+            _chunkTables[c] = chunk.BlockTable;
+            for (var first = 0; first < n; first += AttentionTokensPerSpan)
+            {
+                _attentionSpans.Add(new AttentionSpan(c, tokens + first, Math.Min(AttentionTokensPerSpan, n - first)));
+            }
+
+            var ids = chunk.Tokens.Span;
+            for (var i = 0; i < n; i++)
+            {
+                if ((uint)ids[i] >= (uint)_hp.VocabSize)
+                {
+                    throw new ArgumentException($"token id {ids[i]} is outside the vocabulary of {_hp.VocabSize}", nameof(chunks));
+                }
+
+                _tokenPosition[tokens + i] = chunk.StartPosition + i;
+                _tokenChunk[tokens + i] = c;
+            }
+
+            tokens += n;
+            wanted += chunk.ComputeLogits ? 1 : 0;
+        }
+
+        long positions = 0;
+        for (var t = 0; t < tokens; t++)
+        {
+            positions += _tokenPosition[t] + 1;
+        }
+
+        _smallAttention = positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
+        if (logitsLength < wanted * _hp.VocabSize)
+        {
+            throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
+        }
+
+        return tokens;
+    }
+
+    private void Embed(ReadOnlySpan<SequenceChunk> chunks)
+    {
+        var dim = _hp.EmbeddingLength;
+        var row = 0;
+        foreach (var chunk in chunks)
+        {
+            foreach (var id in chunk.Tokens.Span)
+            {
+                Dequantizer.DequantizeRow(_weights.TokenEmbedding.Type, _weights.TokenEmbedding.Row(id), _residual.AsSpan(row * dim, dim));
+                row++;
+            }
+        }
+    }
+
+    private void NormalizeRows(float[] source, float[] weight, Activations destination, int rows)
+    {
+        var dim = _hp.EmbeddingLength;
+        for (var t = 0; t < rows; t++)
+        {
+            VectorOps.RmsNorm(source.AsSpan(t * dim, dim), weight, _hp.RmsEpsilon, destination.Row(t));
+        }
+
+        destination.SetCount(rows);
+    }
+
+    private static void AddBias(float[] values, float[]? bias, int rows)
+    {
+        if (bias is null)
+        {
+            return;
+        }
+
+        for (var t = 0; t < rows; t++)
+        {
+            var row = values.AsSpan(t * bias.Length, bias.Length);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+
+    private void RotateAndStore(int layer, int tokens)
+    {
+        var qDim = _hp.QueryDim;
+        var kvDim = _hp.KvDim;
+        for (var t = 0; t < tokens; t++)
+        {
+            var pos = _tokenPosition[t];
+            _rope.Apply(_query.AsSpan(t * qDim, qDim), pos);
+            var key = _key.AsSpan(t * kvDim, kvDim);
+            _rope.Apply(key, pos);
+            var value = _value.AsSpan(t * kvDim, kvDim);
+            var table = _chunkTables[_tokenChunk[t]].Span;
+            var block = table[pos / _kv.BlockSize];
+            var slot = pos % _kv.BlockSize;
+            if (_kv.Type == KvCacheType.F16)
+            {
+                VectorOps.ConvertToHalf(key, new Span<Half>(_kv.KeySlot(layer, block, slot), kvDim));
+                VectorOps.ConvertToHalf(value, new Span<Half>(_kv.ValueSlot(layer, block, slot), kvDim));
+            }
+            else
+            {
+                key.CopyTo(new Span<float>(_kv.KeySlot(layer, block, slot), kvDim));
+                value.CopyTo(new Span<float>(_kv.ValueSlot(layer, block, slot), kvDim));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Causal attention for the (span, KV head) items this thread owns, dealt round-robin. A span is up to
+    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk: their keys and values are gathered from the
+    /// paged cache into contiguous floats once (converting F16 once, not once per query head and token), then every
+    /// query head of the KV group attends over them with vectorized dot products.
+    /// </summary>
+    private void Attend(int layer, int threadIndex, int threadCount)
+    {
+        var hd = _hp.HeadDim;
+        var group = _hp.HeadCount / _hp.KvHeadCount;
+        var scores = _scores[threadIndex];
+        var keys = _keyScratch[threadIndex];
+        var values = _valueScratch[threadIndex];
+        var items = _attentionSpans.Count * _hp.KvHeadCount;
+        var elementBytes = PagedKvStorage.ElementBytes(_kv.Type);
+        for (var item = threadIndex; item < items; item += threadCount)
+        {
+            var span = _attentionSpans[item / _hp.KvHeadCount];
+            var kvHead = item % _hp.KvHeadCount;
+            var table = _chunkTables[span.Chunk].Span;
+            var length = _tokenPosition[span.FirstToken + span.TokenCount - 1] + 1;
+            for (var p = 0; p < length; p++)
+            {
+                var block = table[p / _kv.BlockSize];
+                var slot = p % _kv.BlockSize;
+                var k = _kv.KeySlot(layer, block, slot) + (kvHead * hd * elementBytes);
+                var v = _kv.ValueSlot(layer, block, slot) + (kvHead * hd * elementBytes);
+                if (_kv.Type == KvCacheType.F16)
+                {
+                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(k, hd), keys.AsSpan(p * hd, hd));
+                    VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(v, hd), values.AsSpan(p * hd, hd));
+                }
+                else
+                {
+                    new ReadOnlySpan<float>(k, hd).CopyTo(keys.AsSpan(p * hd, hd));
+                    new ReadOnlySpan<float>(v, hd).CopyTo(values.AsSpan(p * hd, hd));
+                }
+            }
+
+            for (var t = span.FirstToken; t < span.FirstToken + span.TokenCount; t++)
+            {
+                var visible = _tokenPosition[t] + 1;
+                var s = scores.AsSpan(0, visible);
+                for (var h = kvHead * group; h < (kvHead + 1) * group; h++)
+                {
+                    var q = _query.AsSpan((t * _hp.QueryDim) + (h * hd), hd);
+                    for (var p = 0; p < visible; p++)
+                    {
+                        s[p] = TensorPrimitives.Dot(q, keys.AsSpan(p * hd, hd)) * _attentionScale;
+                    }
+
+                    VectorOps.Softmax(s);
+                    var output = _attention.Row(t).Slice(h * hd, hd);
+                    output.Clear();
+                    for (var p = 0; p < visible; p++)
+                    {
+                        TensorPrimitives.MultiplyAdd(values.AsSpan(p * hd, hd), s[p], output, output);
+                    }
+                }
+            }
+        }
+    }
+
+    private void ComputeLogits(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    {
+        var dim = _hp.EmbeddingLength;
+        var row = 0;
+        var wanted = 0;
+        foreach (var chunk in chunks)
+        {
+            row += chunk.Tokens.Length;
+            if (chunk.ComputeLogits)
+            {
+                VectorOps.RmsNorm(_residual.AsSpan((row - 1) * dim, dim), _weights.OutputNorm, _hp.RmsEpsilon, _finalNormed.Row(wanted));
+                wanted++;
+            }
+        }
+
+        if (wanted == 0)
+        {
+            return;
+        }
+
+        _finalNormed.SetCount(wanted);
+        MatMul.Multiply(_weights.Output, _finalNormed, logits[..(wanted * _hp.VocabSize)], _pool);
+    }
+
+    private static void Lap(ForwardProfile? profile, ref long mark, Phase phase)
+    {
+        if (profile is null)
+        {
+            return;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var elapsed = now - mark;
+        mark = now;
+        switch (phase)
+        {
+            case Phase.MatMul: profile.AddMatMul(elapsed); break;
+            case Phase.Attention: profile.AddAttention(elapsed); break;
+            default: profile.AddOther(elapsed); break;
+        }
+    }
+
+    private static long MatrixBytes(in WeightMatrix m) => GgmlTypeTraits.RowBytes(m.Type, m.Cols) * m.Rows;
+
+    private static string DescribeWeightTypes(GgufFile file) =>
+        string.Join(", ", file.Tensors
+            .GroupBy(t => t.Type)
+            .OrderByDescending(g => g.Sum(t => t.ByteSize))
+            .Select(g => $"{GgmlTypeTraits.Name(g.Key)} x{g.Count()}"));
+
+    private enum Phase
+    {
+        MatMul,
+        Attention,
+        Other,
+    }
+
+    private readonly struct AttentionWork(LlamaModelRunner runner, int layer) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount) => runner.Attend(layer, threadIndex, threadCount);
+    }
+
+    /// <summary>Consecutive tokens of one chunk that share one gathered copy of their keys and values.</summary>
+    private readonly record struct AttentionSpan(int Chunk, int FirstToken, int TokenCount);
+}

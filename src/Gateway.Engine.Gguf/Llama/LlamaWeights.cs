@@ -1,0 +1,90 @@
+using Gateway.Gguf;
+using Gateway.Inference;
+using Gateway.Kernels;
+
+namespace Gateway.Engine.Gguf.Llama;
+
+/// <summary>
+/// Binds a GGUF file's tensors to the Llama graph, checking every name and shape up front so a bad file fails at load
+/// with the tensor named, never mid-request. Quantized matrices stay quantized, in the mapping.
+/// </summary>
+internal sealed unsafe class LlamaWeights
+{
+    private LlamaWeights(WeightMatrix embedding, float[] outputNorm, WeightMatrix output, bool tiedOutput, LlamaLayerWeights[] layers)
+    {
+        TokenEmbedding = embedding;
+        OutputNorm = outputNorm;
+        Output = output;
+        TiedOutput = tiedOutput;
+        Layers = layers;
+    }
+
+    public WeightMatrix TokenEmbedding { get; }
+
+    public float[] OutputNorm { get; }
+
+    /// <summary>The vocabulary projection; the embedding matrix itself when the model ties them.</summary>
+    public WeightMatrix Output { get; }
+
+    public bool TiedOutput { get; }
+
+    public IReadOnlyList<LlamaLayerWeights> Layers { get; }
+
+    public static LlamaWeights Load(GgufFile file, LlamaHyperparameters hp)
+    {
+        var binder = new Binder(file);
+        var embedding = binder.Matrix("token_embd.weight", hp.EmbeddingLength, hp.VocabSize);
+        var tied = !file.TryGetTensor("output.weight", out _);
+        var output = tied ? embedding : binder.Matrix("output.weight", hp.EmbeddingLength, hp.VocabSize);
+        var layers = new LlamaLayerWeights[hp.BlockCount];
+        for (var i = 0; i < hp.BlockCount; i++)
+        {
+            var p = $"blk.{i}.";
+            layers[i] = new LlamaLayerWeights(
+                binder.Vector(p + "attn_norm.weight", hp.EmbeddingLength),
+                binder.Matrix(p + "attn_q.weight", hp.EmbeddingLength, hp.QueryDim),
+                binder.Matrix(p + "attn_k.weight", hp.EmbeddingLength, hp.KvDim),
+                binder.Matrix(p + "attn_v.weight", hp.EmbeddingLength, hp.KvDim),
+                binder.OptionalVector(p + "attn_q.bias", hp.QueryDim),
+                binder.OptionalVector(p + "attn_k.bias", hp.KvDim),
+                binder.OptionalVector(p + "attn_v.bias", hp.KvDim),
+                binder.Matrix(p + "attn_output.weight", hp.QueryDim, hp.EmbeddingLength),
+                binder.Vector(p + "ffn_norm.weight", hp.EmbeddingLength),
+                binder.Matrix(p + "ffn_gate.weight", hp.EmbeddingLength, hp.FeedForwardLength),
+                binder.Matrix(p + "ffn_up.weight", hp.EmbeddingLength, hp.FeedForwardLength),
+                binder.Matrix(p + "ffn_down.weight", hp.FeedForwardLength, hp.EmbeddingLength));
+        }
+
+        return new LlamaWeights(embedding, binder.Vector("output_norm.weight", hp.EmbeddingLength), output, tied, layers);
+    }
+
+    private readonly struct Binder(GgufFile file)
+    {
+        public WeightMatrix Matrix(string name, int cols, int rows)
+        {
+            var info = file.GetTensor(name);
+            if (info.Dimensions.Length != 2 || info.Dimensions[0] != cols || info.Dimensions[1] != rows)
+            {
+                throw new ModelLoadException(file.Path,
+                    $"tensor '{name}' has shape [{string.Join(", ", info.Dimensions)}], expected [{cols}, {rows}]");
+            }
+
+            return new WeightMatrix(file.GetTensorData(info), info.Type, rows, cols);
+        }
+
+        public float[] Vector(string name, int length)
+        {
+            var info = file.GetTensor(name);
+            if (info.ElementCount != length)
+            {
+                throw new ModelLoadException(file.Path, $"tensor '{name}' has {info.ElementCount} elements, expected {length}");
+            }
+
+            var values = new float[length];
+            Dequantizer.DequantizeRow(info.Type, file.GetTensorBytes(info), values);
+            return values;
+        }
+
+        public float[]? OptionalVector(string name, int length) => file.TryGetTensor(name, out _) ? Vector(name, length) : null;
+    }
+}

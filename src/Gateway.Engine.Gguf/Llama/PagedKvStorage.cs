@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using Gateway.Inference;
+
+namespace Gateway.Engine.Gguf.Llama;
+
+/// <summary>
+/// The physical KV memory: for every layer, <c>BlockCount</c> blocks of <c>BlockSize</c> token slots, each slot holding
+/// one token's keys (or values) for all KV heads. Native, aligned and allocated once, so the cache never touches the
+/// GC heap and the serving layer can size it exactly from a memory budget.
+/// </summary>
+internal sealed unsafe class PagedKvStorage : IDisposable
+{
+    private readonly byte* _keys;
+    private readonly byte* _values;
+    private readonly long _layerStride;
+    private readonly int _slotBytes;
+
+    public PagedKvStorage(int layers, int blockCount, int blockSize, int kvDim, KvCacheType type)
+    {
+        Layers = layers;
+        BlockCount = blockCount;
+        BlockSize = blockSize;
+        KvDim = kvDim;
+        Type = type;
+        _slotBytes = kvDim * ElementBytes(type);
+        _layerStride = (long)blockCount * blockSize * _slotBytes;
+        var total = (nuint)(_layerStride * layers);
+        _keys = (byte*)NativeMemory.AlignedAlloc(total, 64);
+        _values = (byte*)NativeMemory.AlignedAlloc(total, 64);
+    }
+
+    public int Layers { get; }
+
+    public int BlockCount { get; }
+
+    public int BlockSize { get; }
+
+    public int KvDim { get; }
+
+    public KvCacheType Type { get; }
+
+    /// <summary>Bytes one block occupies across all layers, keys and values.</summary>
+    public long BytesPerBlock => 2L * Layers * BlockSize * _slotBytes;
+
+    public static int ElementBytes(KvCacheType type) => type == KvCacheType.F32 ? 4 : 2;
+
+    public static long BytesPerBlockFor(int layers, int blockSize, int kvDim, KvCacheType type) =>
+        2L * layers * blockSize * kvDim * ElementBytes(type);
+
+    public byte* KeySlot(int layer, int block, int slot) => _keys + (layer * _layerStride) + (((long)block * BlockSize) + slot) * _slotBytes;
+
+    public byte* ValueSlot(int layer, int block, int slot) => _values + (layer * _layerStride) + (((long)block * BlockSize) + slot) * _slotBytes;
+
+    public void Dispose()
+    {
+        NativeMemory.AlignedFree(_keys);
+        NativeMemory.AlignedFree(_values);
+    }
+}

@@ -1,0 +1,361 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Gateway.Inference;
+
+namespace Gateway.Sampling;
+
+/// <summary>
+/// Picks tokens for one sequence: penalties, then greedy or temperature + top-k / top-p / min-p sampling, from a seeded
+/// generator. Keeps the per-sequence state the penalties need. One instance per sequence; not thread-safe.
+/// </summary>
+public sealed class Sampler
+{
+    private const int MaxTopLogprobs = 20;
+
+    private readonly SamplingParams _params;
+    private readonly int _vocabSize;
+    private readonly HashSet<int> _seen;
+    private readonly Dictionary<int, int> _generatedCounts = [];
+    private SplitMix64 _rng;
+
+    public Sampler(SamplingParams parameters, int vocabSize, ReadOnlySpan<int> promptTokens)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(vocabSize, 0);
+        _params = parameters;
+        _vocabSize = vocabSize;
+        _rng = new SplitMix64(parameters.Seed ?? (ulong)Random.Shared.NextInt64());
+        _seen = parameters.RepetitionPenalty != 1 ? [.. promptTokens.ToArray()] : [];
+    }
+
+    public int GeneratedCount { get; private set; }
+
+    /// <summary>Transforms <paramref name="logits"/> in place, chooses a token and records it for later penalties.</summary>
+    public SampledToken Sample(Span<float> logits)
+    {
+        logits = logits[.._vocabSize];
+        var wantLogprobs = _params.Logprobs || _params.TopLogprobs > 0;
+        TokenLogprob[]? top = null;
+        var logSumExp = 0f;
+        if (wantLogprobs)
+        {
+            // Reported log-probabilities describe the model, not our sampling filters, as OpenAI's do.
+            logSumExp = LogSumExp(logits);
+            if (_params.TopLogprobs > 0)
+            {
+                top = TopCandidates(logits, Math.Min(_params.TopLogprobs, MaxTopLogprobs), logSumExp);
+            }
+        }
+
+        var rawLogits = wantLogprobs ? ArrayPool<float>.Shared.Rent(logits.Length) : null;
+        try
+        {
+            if (rawLogits is not null)
+            {
+                logits.CopyTo(rawLogits);
+            }
+
+            ApplyPenalties(logits);
+            var chosen = _params.Temperature <= 0 ? TensorPrimitives.IndexOfMax(logits) : SampleFromDistribution(logits);
+            Accept(chosen);
+            var logprob = rawLogits is null ? 0f : rawLogits[chosen] - logSumExp;
+            return new SampledToken(chosen, logprob, top);
+        }
+        finally
+        {
+            if (rawLogits is not null)
+            {
+                ArrayPool<float>.Shared.Return(rawLogits);
+            }
+        }
+    }
+
+    private void ApplyPenalties(Span<float> logits)
+    {
+        var repetition = _params.RepetitionPenalty;
+        if (repetition != 1 && repetition > 0)
+        {
+            foreach (var id in _seen)
+            {
+                if ((uint)id < (uint)logits.Length)
+                {
+                    logits[id] = logits[id] > 0 ? logits[id] / repetition : logits[id] * repetition;
+                }
+            }
+        }
+
+        if (_params.FrequencyPenalty != 0 || _params.PresencePenalty != 0)
+        {
+            foreach (var (id, count) in _generatedCounts)
+            {
+                logits[id] -= (_params.FrequencyPenalty * count) + _params.PresencePenalty;
+            }
+        }
+    }
+
+    private int SampleFromDistribution(Span<float> logits)
+    {
+        var n = logits.Length;
+        TensorPrimitives.Multiply(logits, 1f / _params.Temperature, logits);
+        var ids = ArrayPool<int>.Shared.Rent(n);
+        var probs = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            // Work on a candidate list that only ever shrinks: top-k, then softmax, then min-p, then top-p.
+            var count = n;
+            for (var i = 0; i < n; i++)
+            {
+                ids[i] = i;
+            }
+
+            if (_params.TopK > 0 && _params.TopK < n)
+            {
+                count = SelectTopK(logits, ids, _params.TopK);
+            }
+
+            var max = float.NegativeInfinity;
+            for (var i = 0; i < count; i++)
+            {
+                max = MathF.Max(max, logits[ids[i]]);
+            }
+
+            double sum = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var p = MathF.Exp(logits[ids[i]] - max);
+                probs[i] = p;
+                sum += p;
+            }
+
+            var inv = (float)(1 / sum);
+            for (var i = 0; i < count; i++)
+            {
+                probs[i] *= inv;
+            }
+
+            if (_params.MinP > 0)
+            {
+                count = FilterMinP(ids, probs, count, _params.MinP);
+            }
+
+            if (_params.TopP < 1)
+            {
+                count = FilterTopP(ids, probs, count, _params.TopP);
+            }
+
+            double total = 0;
+            for (var i = 0; i < count; i++)
+            {
+                total += probs[i];
+            }
+
+            var target = _rng.NextDouble() * total;
+            double acc = 0;
+            for (var i = 0; i < count; i++)
+            {
+                acc += probs[i];
+                if (acc > target)
+                {
+                    return ids[i];
+                }
+            }
+
+            return ids[count - 1];
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(ids);
+            ArrayPool<float>.Shared.Return(probs);
+        }
+    }
+
+    private static int SelectTopK(ReadOnlySpan<float> logits, int[] ids, int k)
+    {
+        // Quickselect: move the k largest logits to the front in O(vocab) per token, unordered (the later filters do
+        // not need an order), instead of sorting the whole vocabulary on every step.
+        int lo = 0, hi = logits.Length - 1;
+        while (lo < hi)
+        {
+            var pivot = logits[ids[lo + ((hi - lo) / 2)]];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (logits[ids[i]] > pivot)
+                {
+                    i++;
+                }
+
+                while (logits[ids[j]] < pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (ids[i], ids[j]) = (ids[j], ids[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k - 1 <= j)
+            {
+                hi = j;
+            }
+            else if (k - 1 >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return k;
+    }
+
+    private static int FilterMinP(int[] ids, float[] probs, int count, float minP)
+    {
+        var max = 0f;
+        for (var i = 0; i < count; i++)
+        {
+            max = MathF.Max(max, probs[i]);
+        }
+
+        var threshold = max * minP;
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (probs[i] >= threshold)
+            {
+                ids[kept] = ids[i];
+                probs[kept] = probs[i];
+                kept++;
+            }
+        }
+
+        return kept;
+    }
+
+    private static int FilterTopP(int[] ids, float[] probs, int count, float topP)
+    {
+        // The nucleus consists of the most likely tokens, so only candidates above a threshold holding at least topP
+        // of the mass need sorting; lowering the threshold geometrically finds one without sorting the whole vocabulary.
+        var max = 0f;
+        for (var i = 0; i < count; i++)
+        {
+            max = MathF.Max(max, probs[i]);
+        }
+
+        var threshold = max / 64;
+        while (true)
+        {
+            double mass = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (probs[i] >= threshold)
+                {
+                    mass += probs[i];
+                }
+            }
+
+            if (mass >= topP || threshold < 1e-12f)
+            {
+                break;
+            }
+
+            threshold /= 64;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (probs[i] >= threshold)
+            {
+                ids[kept] = ids[i];
+                probs[kept] = probs[i];
+                kept++;
+            }
+        }
+
+        var keys = ArrayPool<float>.Shared.Rent(kept);
+        try
+        {
+            for (var i = 0; i < kept; i++)
+            {
+                keys[i] = -probs[i];
+            }
+
+            Array.Sort(keys, ids, 0, kept);
+            double acc = 0;
+            for (var i = 0; i < kept; i++)
+            {
+                probs[i] = -keys[i];
+                acc += probs[i];
+                if (acc >= topP)
+                {
+                    return i + 1;
+                }
+            }
+
+            return kept;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(keys);
+        }
+    }
+
+    private static float LogSumExp(ReadOnlySpan<float> logits)
+    {
+        var max = TensorPrimitives.Max(logits);
+        double sum = 0;
+        foreach (var l in logits)
+        {
+            sum += Math.Exp(l - max);
+        }
+
+        return max + (float)Math.Log(sum);
+    }
+
+    private static TokenLogprob[] TopCandidates(ReadOnlySpan<float> logits, int n, float logSumExp)
+    {
+        // n is at most 20: a running insertion into a tiny sorted array beats sorting the vocabulary.
+        var top = new TokenLogprob[n];
+        var filled = 0;
+        for (var id = 0; id < logits.Length; id++)
+        {
+            var l = logits[id];
+            if (filled == n && l <= top[n - 1].Logprob)
+            {
+                continue;
+            }
+
+            var pos = filled < n ? filled++ : n - 1;
+            while (pos > 0 && top[pos - 1].Logprob < l)
+            {
+                top[pos] = top[pos - 1];
+                pos--;
+            }
+
+            top[pos] = new TokenLogprob(id, l);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            top[i] = top[i] with { Logprob = top[i].Logprob - logSumExp };
+        }
+
+        return top;
+    }
+
+    private void Accept(int token)
+    {
+        GeneratedCount++;
+        _generatedCounts[token] = _generatedCounts.GetValueOrDefault(token) + 1;
+        if (_params.RepetitionPenalty != 1)
+        {
+            _seen.Add(token);
+        }
+    }
+}
