@@ -36,7 +36,7 @@ public static class OnnxModelRunnerFactory
             var context = options.ContextLength > 0 ? Math.Min(options.ContextLength, config.ContextLength) : config.ContextLength;
             var name = options.ModelName ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
             var info = new ModelInfo(name, config.ModelType, config.VocabSize, context, parameters, weights,
-                TokenizerConfig.Read(directory).ChatTemplate, Path.GetFullPath(directory));
+                TokenizerConfig.Read(directory).ChatTemplate, Path.GetFullPath(directory)) { Engine = EngineName };
             return new OnnxModelRunner(config, session, feedsPositions, tokenizer, info, options, onnxOptions);
         }
         catch
