@@ -1,16 +1,11 @@
-
 namespace Gateway.Inference;
 
 /// <summary>
-/// Runs forward passes over batches of sequence chunks against a paged KV pool it owns. Not thread-safe: exactly one
-/// caller (the serving layer's scheduler loop) drives it, which is what lets it keep all scratch memory preallocated.
+/// The paged-step contract the scheduler drives: runs forward passes over batches of sequence chunks against a paged KV
+/// pool it owns. Not thread-safe: exactly one caller (the serving layer's scheduler loop) drives it, which is what lets it keep all scratch memory preallocated.
 /// </summary>
-public interface IModelRunner : IDisposable
+public interface IModelRunner : ILoadedModel
 {
-    ModelInfo Info { get; }
-
-    ITokenizer Tokenizer { get; }
-
     KvCacheGeometry KvCache { get; }
 
     /// <summary>Most tokens (summed over chunks) one <see cref="Forward"/> accepts.</summary>

@@ -3,8 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Serving;
 
-/// <summary>Runs the scheduler loop for the host's lifetime and drains it on shutdown.</summary>
-internal sealed class ServingHostedService(GenerationService service, IOptions<DrainOptions> drain) : IHostedService
+/// <summary>
+/// Runs the scheduler loop for the host's lifetime and drains it on shutdown. How long a drain may last is the front
+/// door's decision (the <c>Drain</c> section, which also sizes the host's shutdown timeout): it cancels the requests
+/// still streaming when its drain ends, and this service waits for them within the host's shutdown budget.
+/// </summary>
+internal sealed class ServingHostedService(GenerationService service, IOptions<HostOptions> host) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -13,5 +17,5 @@ internal sealed class ServingHostedService(GenerationService service, IOptions<D
     }
 
     public Task StopAsync(CancellationToken cancellationToken) =>
-        service.StopAsync(TimeSpan.FromSeconds(drain.Value.TimeoutSeconds), cancellationToken);
+        service.StopAsync(host.Value.ShutdownTimeout, cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Gateway.Inference;
+
 namespace Gateway.Serving;
 
 /// <summary>The <c>Serving</c> configuration section: queue limits, batch shape and KV cache sizing.</summary>
@@ -6,7 +8,10 @@ public sealed class ServingOptions
     public const string SectionName = "Serving";
 
     /// <summary>KV pool size the host gives the model runner; the serving core takes the pool's geometry from the runner.</summary>
-    public int KvCacheMemoryMiB { get; set; } = 1024;
+    public int KvCacheMemoryMiB { get; set; } = 512;
+
+    /// <summary>Element type of the KV pool the host gives the model runner (F16 halves the memory of F32).</summary>
+    public KvCacheType KvCacheType { get; set; } = KvCacheType.F16;
 
     /// <summary>Tokens per KV block the host gives the model runner.</summary>
     public int BlockSize { get; set; } = 16;

@@ -3,8 +3,11 @@ using Gateway.OpenAi;
 
 namespace Gateway.Api.Endpoints;
 
-/// <summary>Answers a request for a model this process does not serve exactly as OpenAI does: 404 model_not_found.</summary>
-internal static class ModelGuard
+/// <summary>
+/// The one answer to "is this model served here" (its name or a configured alias), used by the endpoints and by the front
+/// door's router; a request for any other model gets OpenAI's 404 model_not_found.
+/// </summary>
+public static class ModelGuard
 {
     public static bool IsServed(string requested, ModelInfo model, ApiOptions options) =>
         string.Equals(requested, model.Name, StringComparison.Ordinal) || options.ModelAliases.Contains(requested, StringComparer.Ordinal);

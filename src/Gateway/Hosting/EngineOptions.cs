@@ -1,17 +1,23 @@
 using Gateway.Engine.Gguf;
+using Gateway.Models;
+using Gateway.Serving;
 
 namespace Gateway.Hosting;
 
-/// <summary>Builds the runner's options from the <c>Model</c> and <c>Serving</c> configuration sections.</summary>
+/// <summary>
+/// Builds the runner's settings from the <c>Model</c> and <c>Serving</c> sections' options classes, so each setting has
+/// exactly one home (and one default) however many components read it.
+/// </summary>
 internal static class EngineOptions
 {
-    public static ModelRunnerOptions From(IConfiguration configuration)
+    public static ModelRunnerOptions From(ModelSourceOptions model, ServingOptions serving) => new()
     {
-        var options = new ModelRunnerOptions();
-        configuration.GetSection("Serving").Bind(options);
-        options.Threads = configuration.GetValue("Model:Threads", options.Threads);
-        options.ModelName = configuration.GetValue<string?>("Model:Name");
-        options.ContextLength = configuration.GetValue("Model:ContextLength", options.ContextLength);
-        return options;
-    }
+        BlockSize = serving.BlockSize,
+        KvCacheMemoryMiB = serving.KvCacheMemoryMiB,
+        KvCacheType = serving.KvCacheType,
+        MaxBatchTokens = serving.MaxBatchTokens,
+        Threads = model.Threads,
+        ContextLength = model.ContextLength,
+        ModelName = model.Name,
+    };
 }

@@ -6,6 +6,7 @@ using Gateway.Inference;
 using Gateway.Models;
 using Gateway.Observability.Metrics;
 using Gateway.Observability.Tracing;
+using Gateway.Serving;
 
 namespace Gateway.Hosting;
 
@@ -30,7 +31,9 @@ internal static class GatewayHost
             var source = new ModelSourceOptions();
             configuration.GetSection(ModelSourceOptions.SectionName).Bind(source);
             var path = await new ModelLocator(source, Console.Error).ResolveAsync(null, CancellationToken.None).ConfigureAwait(false);
-            runner = ModelEngines.Load(path, configuration);
+            var serving = new ServingOptions();
+            configuration.GetSection(ServingOptions.SectionName).Bind(serving);
+            runner = ModelEngines.Load(path, EngineOptions.From(source, serving), configuration);
         }
         catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
         {

@@ -1,4 +1,5 @@
 using Gateway.Api;
+using Gateway.Api.Endpoints;
 using Gateway.FrontDoor.Routing;
 using Gateway.Serving;
 using Microsoft.Extensions.Options;
@@ -9,5 +10,5 @@ namespace Gateway.Hosting;
 internal sealed class LocalModelCatalog(IGenerationService service, IOptions<ApiOptions> options) : ILocalModelCatalog
 {
     public bool IsServedLocally(string modelId) =>
-        modelId == service.Model.Name || options.Value.ModelAliases.Contains(modelId, StringComparer.Ordinal);
+        ModelGuard.IsServed(modelId, service.Model, options.Value);
 }

@@ -10,9 +10,8 @@ namespace Gateway.Hosting;
 /// </summary>
 internal static class ModelEngines
 {
-    public static IModelRunner Load(string path, IConfiguration configuration)
+    public static IModelRunner Load(string path, ModelRunnerOptions options, IConfiguration configuration)
     {
-        var options = EngineOptions.From(configuration);
         if (!Directory.Exists(path))
         {
             return ModelRunnerFactory.Load(path, options);

@@ -34,4 +34,13 @@ public sealed class ModelSourceOptions
         var root = !string.IsNullOrEmpty(xdg) ? xdg : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return System.IO.Path.Combine(root, "llm-gateway", "models");
     }
+
+    /// <summary>Served model id; defaults to the model file's (or folder's) name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Worker threads for the kernels; 0 uses every core.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Caps the context below the model's trained length (saves RoPE tables and KV); 0 keeps the model's.</summary>
+    public int ContextLength { get; set; }
 }
