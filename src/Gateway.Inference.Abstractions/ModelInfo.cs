@@ -12,4 +12,8 @@ public sealed record ModelInfo(
     long ParameterCount,
     string WeightTypeSummary,
     string? ChatTemplate,
-    string FilePath);
+    string FilePath)
+{
+    /// <summary>Which engine runs the model, as <c>/v1/models</c> reports it: "gguf" (our own) or "onnxruntime".</summary>
+    public string Engine { get; init; } = "gguf";
+}

@@ -9,13 +9,14 @@ internal sealed class LocalModelCatalogSource(IGenerationService service, IOptio
 {
     public IEnumerable<ModelCard> GetModels()
     {
-        var created = File.Exists(service.Model.FilePath)
+        // A GGUF model is a file; an ONNX model is a folder.
+        var created = File.Exists(service.Model.FilePath) || Directory.Exists(service.Model.FilePath)
             ? new DateTimeOffset(File.GetLastWriteTimeUtc(service.Model.FilePath)).ToUnixTimeSeconds()
             : 0;
-        yield return new ModelCard(service.Model.Name, created, "gateway");
+        yield return new ModelCard(service.Model.Name, created, "gateway", service.Model.Engine);
         foreach (var alias in options.Value.ModelAliases)
         {
-            yield return new ModelCard(alias, created, "gateway");
+            yield return new ModelCard(alias, created, "gateway", service.Model.Engine);
         }
     }
 }

@@ -24,6 +24,7 @@ internal static class GatewayCli
         BenchCommand.Create(),
         BenchServingCommand.Create(),
         HashKeyCommand.Create(),
+        ExportOnnxCommand.Create(),
     ];
 
     public static async Task<int> RunAsync(string[] args)

@@ -33,7 +33,7 @@ internal static class GatewayHost
             var path = new ModelLocator(source, Console.Error).Resolve(null);
             var serving = new ServingOptions();
             configuration.GetSection(ServingOptions.SectionName).Bind(serving);
-            runner = ModelRunnerFactory.Load(path, EngineOptions.From(source, serving));
+            runner = ModelEngines.Load(path, EngineOptions.From(source, serving), configuration);
         }
         catch (Exception ex) when (ex is ModelLoadException or InvalidOperationException or IOException)
         {

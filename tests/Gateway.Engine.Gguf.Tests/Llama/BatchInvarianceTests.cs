@@ -139,11 +139,11 @@ public sealed class BatchInvarianceTests : IClassFixture<BatchInvarianceTests.Qu
         {
             foreach (var type in new[] { GgmlType.Q4_0, GgmlType.Q8_0 })
             {
-                ModelQuantizer.Quantize(SharedModels.Path("stories260K.gguf"), System.IO.Path.Combine(_directory, $"{type}.gguf"), type);
+                ModelQuantizer.Quantize(TestModels.Path("stories260K.gguf"), System.IO.Path.Combine(_directory, $"{type}.gguf"), type);
             }
         }
 
-        public string PathFor(string type) => type == "F32" ? SharedModels.Path("stories260K.gguf") : System.IO.Path.Combine(_directory, $"{type}.gguf");
+        public string PathFor(string type) => type == "F32" ? TestModels.Path("stories260K.gguf") : System.IO.Path.Combine(_directory, $"{type}.gguf");
 
         public void Dispose() => Directory.Delete(_directory, recursive: true);
     }

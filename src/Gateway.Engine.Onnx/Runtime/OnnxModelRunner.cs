@@ -1,0 +1,314 @@
+using System.Runtime.InteropServices;
+using Gateway.Inference;
+using Gateway.Tokenizers;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Gateway.Engine.Onnx.Runtime;
+
+/// <summary>
+/// Runs an ONNX Runtime GenAI decoder (ours from export-onnx, or the official model builder's) under the scheduler's
+/// paged-step contract. Each <see cref="Forward"/> is one scheduler step: its decode tokens run together as one batch
+/// of rows (GroupQueryAttention takes a length per row, so rows of any length share a run), and each prefill chunk
+/// runs as a row of its own (ONNX Runtime's CPU attention accepts several new tokens after a past only with one row).
+/// Which sequences are in a step is decided afresh every step, so requests join and leave the batch at any step.
+/// </summary>
+internal sealed unsafe class OnnxModelRunner : IModelRunner
+{
+    private readonly GenAiModelConfig _config;
+    private readonly InferenceSession _session;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+    private readonly BlockKvPool _kv;
+    private readonly bool _feedsPositions;
+    private readonly int _maxRows;
+    private readonly int _vocab;
+    private readonly long* _inputIds;
+    private readonly long* _positions;
+    private readonly long* _mask;
+    private readonly long _maskCapacity;
+    private readonly float* _logits;
+    private readonly string[] _pastKeys;
+    private readonly string[] _pastValues;
+    private readonly string[] _presentKeys;
+    private readonly string[] _presentValues;
+    private readonly OrtValue?[] _values;
+
+    // Per-step scratch, sized once: which chunk each row is, where each chunk's logits go, decode order.
+    private readonly int[] _logitsSlot;
+    private readonly int[] _decodeOrder;
+    private readonly int[] _decodeKeys;
+    private readonly Row[] _rows;
+    private bool _disposed;
+
+    public OnnxModelRunner(GenAiModelConfig config, InferenceSession session, bool feedsPositions, ITokenizer tokenizer, ModelInfo info,
+        OnnxModelLoadOptions options, OnnxRunnerOptions onnxOptions)
+    {
+        _config = config;
+        _session = session;
+        _feedsPositions = feedsPositions;
+        Tokenizer = tokenizer;
+        Info = info;
+        _vocab = config.VocabSize;
+        _maxRows = onnxOptions.MaxRowsPerRun;
+        MaxBatchTokens = Math.Max(1, options.MaxBatchTokens);
+
+        var tokenBytes = (long)config.Layers * 2 * config.KvHeads * config.HeadSize * sizeof(float);
+        var bytesPerBlock = tokenBytes * options.BlockSize;
+        var blocks = options.KvCacheBlocks ?? (int)Math.Max(1, options.KvCacheMemoryMiB * (1L << 20) / bytesPerBlock);
+        // Staging holds a step's rows at their longest length: as much as the pool itself (rows are its sequences)
+        // and at least one full context, so a single row always fits.
+        var stagingTokens = Math.Max((long)blocks * options.BlockSize, info.ContextLength + MaxBatchTokens);
+        _kv = new BlockKvPool(config.Layers, config.KvHeads, config.HeadSize, options.BlockSize, blocks, stagingTokens);
+        KvCache = new KvCacheGeometry(options.BlockSize, blocks, _kv.BytesPerBlock, KvCacheType.F32);
+
+        var rowsCapacity = Math.Max(_maxRows, 1);
+        _inputIds = (long*)NativeMemory.Alloc((nuint)(rowsCapacity * sizeof(long)));
+        _positions = (long*)NativeMemory.Alloc((nuint)(rowsCapacity * sizeof(long)));
+        _maskCapacity = stagingTokens;
+        _mask = (long*)NativeMemory.Alloc((nuint)(_maskCapacity * sizeof(long)));
+        _logits = (float*)NativeMemory.AlignedAlloc((nuint)((long)rowsCapacity * _vocab * sizeof(float)), 64);
+        _pastKeys = [.. Enumerable.Range(0, config.Layers).Select(config.PastKey)];
+        _pastValues = [.. Enumerable.Range(0, config.Layers).Select(config.PastValue)];
+        _presentKeys = [.. Enumerable.Range(0, config.Layers).Select(config.PresentKey)];
+        _presentValues = [.. Enumerable.Range(0, config.Layers).Select(config.PresentValue)];
+        _values = new OrtValue?[(2 * config.Layers) + 4];
+        _binding = session.CreateIoBinding();
+        _logitsSlot = new int[MaxBatchTokens];
+        _decodeOrder = new int[MaxBatchTokens];
+        _decodeKeys = new int[MaxBatchTokens];
+        _rows = new Row[rowsCapacity];
+    }
+
+    public ModelInfo Info { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    public KvCacheGeometry KvCache { get; }
+
+    public int MaxBatchTokens { get; }
+
+    /// <summary>ONNX Runtime runs per step (decode groups plus prefill pieces); what the scheduler cannot see.</summary>
+    public long Runs { get; private set; }
+
+    public void Forward(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var wanted = Validate(chunks);
+        if (logits.Length < (long)wanted * _vocab)
+        {
+            throw new ArgumentException($"logits buffer holds {logits.Length} floats, needs {(long)wanted * _vocab}", nameof(logits));
+        }
+
+        // Decode rows, longest first, in groups whose staged [rows × longest] fits; then each prefill chunk alone.
+        var decodeCount = 0;
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            if (chunks[c].Tokens.Length == 1)
+            {
+                _decodeOrder[decodeCount] = c;
+                _decodeKeys[decodeCount] = -chunks[c].StartPosition;
+                decodeCount++;
+            }
+        }
+
+        Array.Sort(_decodeKeys, _decodeOrder, 0, decodeCount);
+        for (var i = 0; i < decodeCount;)
+        {
+            var longest = chunks[_decodeOrder[i]].StartPosition + 1;
+            var rows = 0;
+            while (i < decodeCount && rows < _maxRows && (long)(rows + 1) * longest <= _kv.StagingTokens)
+            {
+                _rows[rows++] = new Row(_decodeOrder[i++], 0, 1);
+            }
+
+            Run(chunks, rows, 1, logits);
+        }
+
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var length = chunks[c].Tokens.Length;
+            if (length == 1)
+            {
+                continue;
+            }
+
+            for (var offset = 0; offset < length; offset += _maxRows)
+            {
+                _rows[0] = new Row(c, offset, Math.Min(_maxRows, length - offset));
+                Run(chunks, 1, _rows[0].Count, logits);
+            }
+        }
+    }
+
+    /// <summary>One ONNX Runtime run over <paramref name="rowCount"/> rows of <paramref name="step"/> new tokens each.</summary>
+    private void Run(ReadOnlySpan<SequenceChunk> chunks, int rowCount, int step, Span<float> logits)
+    {
+        var length = 0;
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = _rows[r];
+            length = Math.Max(length, chunks[row.Chunk].StartPosition + row.Offset + step);
+        }
+
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = _rows[r];
+            var chunk = chunks[row.Chunk];
+            var start = chunk.StartPosition + row.Offset;
+            var tokens = chunk.Tokens.Span.Slice(row.Offset, step);
+            for (var s = 0; s < step; s++)
+            {
+                _inputIds[(r * step) + s] = tokens[s];
+                _positions[(r * step) + s] = start + s;
+            }
+
+            var mask = new Span<long>(_mask + ((long)r * length), length);
+            mask[..(start + step)].Fill(1);
+            mask[(start + step)..].Clear();
+            _kv.Gather(chunk.BlockTable.Span, start, r, length);
+        }
+
+        var info = OrtMemoryInfo.DefaultInstance;
+        var n = 0;
+        try
+        {
+            Bind(_config.InputIdsName, Tensor(info, TensorElementType.Int64, (IntPtr)_inputIds, (long)rowCount * step * sizeof(long), rowCount, step), input: true, ref n);
+            Bind(_config.AttentionMaskName, Tensor(info, TensorElementType.Int64, (IntPtr)_mask, (long)rowCount * length * sizeof(long), rowCount, length), input: true, ref n);
+            if (_feedsPositions)
+            {
+                Bind(_config.PositionIdsName ?? "position_ids", Tensor(info, TensorElementType.Int64, (IntPtr)_positions, (long)rowCount * step * sizeof(long), rowCount, step), input: true, ref n);
+            }
+
+            var kvBytes = _kv.StagingTensorBytes(rowCount, length);
+            for (var layer = 0; layer < _config.Layers; layer++)
+            {
+                // Past and present are the same memory: the attention appends the new positions in place.
+                var keys = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, false), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
+                var values = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, true), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
+                Bind(_pastKeys[layer], keys, input: true, ref n);
+                Bind(_pastValues[layer], values, input: true, ref n);
+                _binding.BindOutput(_presentKeys[layer], keys);
+                _binding.BindOutput(_presentValues[layer], values);
+            }
+
+            Bind(_config.LogitsName, Tensor(info, TensorElementType.Float, (IntPtr)_logits, (long)rowCount * step * _vocab * sizeof(float), rowCount, step, _vocab), input: false, ref n);
+            _session.RunWithBinding(_runOptions, _binding);
+            Runs++;
+        }
+        finally
+        {
+            for (var i = 0; i < n; i++)
+            {
+                _values[i]!.Dispose();
+                _values[i] = null;
+            }
+        }
+
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = _rows[r];
+            var chunk = chunks[row.Chunk];
+            _kv.Scatter(chunk.BlockTable.Span, chunk.StartPosition + row.Offset, step, r, length);
+            var last = row.Offset + step == chunk.Tokens.Length;
+            if (last && chunk.ComputeLogits)
+            {
+                new ReadOnlySpan<float>(_logits + ((((long)r * step) + step - 1) * _vocab), _vocab)
+                    .CopyTo(logits.Slice(_logitsSlot[row.Chunk] * _vocab, _vocab));
+            }
+        }
+    }
+
+    private void Bind(string name, OrtValue value, bool input, ref int n)
+    {
+        _values[n++] = value;
+        if (input)
+        {
+            _binding.BindInput(name, value);
+        }
+        else
+        {
+            _binding.BindOutput(name, value);
+        }
+    }
+
+    private static OrtValue Tensor(OrtMemoryInfo info, TensorElementType type, IntPtr data, long bytes, params long[] shape) =>
+        OrtValue.CreateTensorValueWithData(info, type, shape, data, bytes);
+
+    private int Validate(ReadOnlySpan<SequenceChunk> chunks)
+    {
+        if (chunks.Length > MaxBatchTokens)
+        {
+            throw new ArgumentException($"batch has {chunks.Length} chunks, at most {MaxBatchTokens}", nameof(chunks));
+        }
+
+        var tokens = 0;
+        var wanted = 0;
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            var chunk = chunks[c];
+            if (chunk.Tokens.IsEmpty)
+            {
+                throw new ArgumentException($"chunk {c} has no tokens", nameof(chunks));
+            }
+
+            tokens += chunk.Tokens.Length;
+            if (tokens > MaxBatchTokens)
+            {
+                throw new ArgumentException($"batch exceeds {MaxBatchTokens} tokens", nameof(chunks));
+            }
+
+            var end = chunk.StartPosition + chunk.Tokens.Length;
+            if (chunk.StartPosition < 0 || end > Info.ContextLength)
+            {
+                throw new ArgumentException($"chunk {c} spans positions {chunk.StartPosition}..{end}, context is {Info.ContextLength}", nameof(chunks));
+            }
+
+            if ((long)chunk.BlockTable.Length * KvCache.BlockSize < end)
+            {
+                throw new ArgumentException($"chunk {c} block table covers {chunk.BlockTable.Length * KvCache.BlockSize} positions, needs {end}", nameof(chunks));
+            }
+
+            foreach (var block in chunk.BlockTable.Span[..((end + KvCache.BlockSize - 1) / KvCache.BlockSize)])
+            {
+                if ((uint)block >= (uint)KvCache.BlockCount)
+                {
+                    throw new ArgumentException($"chunk {c} references KV block {block}, pool has {KvCache.BlockCount}", nameof(chunks));
+                }
+            }
+
+            foreach (var id in chunk.Tokens.Span)
+            {
+                if ((uint)id >= (uint)_vocab)
+                {
+                    throw new ArgumentException($"token id {id} is outside the vocabulary of {_vocab}", nameof(chunks));
+                }
+            }
+
+            _logitsSlot[c] = chunk.ComputeLogits ? wanted++ : -1;
+        }
+
+        return wanted;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _binding.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+        _kv.Dispose();
+        NativeMemory.Free(_inputIds);
+        NativeMemory.Free(_positions);
+        NativeMemory.Free(_mask);
+        NativeMemory.AlignedFree(_logits);
+    }
+
+    /// <summary>One row of a run: a chunk, from token <see cref="Offset"/>, <see cref="Count"/> tokens.</summary>
+    private readonly record struct Row(int Chunk, int Offset, int Count);
+}
