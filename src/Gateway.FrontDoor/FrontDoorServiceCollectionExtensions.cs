@@ -19,8 +19,10 @@ public static class FrontDoorServiceCollectionExtensions
     public static IServiceCollection AddGatewayFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection(FrontDoorOptions.SectionName));
-        services.AddOptions<DrainOptions>().Bind(configuration.GetSection(DrainOptions.SectionName));
+        services.AddOptions<FrontDoorOptions>().Bind(configuration.GetSection(FrontDoorOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<DrainOptions>().Bind(configuration.GetSection(DrainOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FrontDoorOptions>, FrontDoorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DrainOptions>, DrainOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Gateway.Inference;
-using Gateway.Serving;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Serving.Diagnostics;
 using Gateway.Serving.Queue;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Gateway.Serving;
 
 /// <summary>Registers the serving core.</summary>
 public static class ServingServiceCollectionExtensions

@@ -45,6 +45,5 @@ internal static class RequestBody
         return RequestJson.Parse(body);
     }
 
-    private static OpenAiRequestException TooLarge(long maxBytes) =>
-        new(413, $"The request body is larger than the {maxBytes} bytes this server accepts.", OpenAiErrorTypes.InvalidRequest, null, "request_too_large");
+    private static OpenAiRequestException TooLarge(long maxBytes) => OpenAiRequestException.RequestTooLarge(maxBytes);
 }

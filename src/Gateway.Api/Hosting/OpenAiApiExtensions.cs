@@ -1,4 +1,4 @@
-using Gateway.Api;
+using Microsoft.AspNetCore.Builder;
 using Gateway.Api.Endpoints;
 using Gateway.Api.Hosting;
 using Gateway.Api.Prompting;
@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace Gateway.Api;
 
 /// <summary>Registration of the OpenAI-compatible API: <c>AddOpenAiApi</c> for services, <c>MapOpenAiApi</c> for endpoints.</summary>
 public static class OpenAiApiExtensions
@@ -22,8 +23,8 @@ public static class OpenAiApiExtensions
     {
         services.AddOptions<ApiOptions>()
             .Bind(configuration.GetSection(ApiOptions.SectionName))
-            .Validate(o => o.MaxRequestBodyBytes > 0 && o.MaxTokensCap > 0 && o.RequestTimeoutSeconds >= 0, "Api limits must be positive")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton<ChatPromptBuilder>();
         services.TryAddSingleton<GenerationSubmitter>();
         services.AddSingleton<IModelCatalogSource, LocalModelCatalogSource>();

@@ -38,10 +38,10 @@ internal sealed partial class OpenAiExceptionMiddleware(RequestDelegate next, IL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = ApiEventIds.UnhandledException, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
+        [LoggerMessage(EventId = ApiEventIds.UnhandledException, EventName = "Unhandled", Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
         public static partial void Unhandled(ILogger logger, PathString path, Exception exception);
 
-        [LoggerMessage(EventId = ApiEventIds.ClientDisconnected, Level = LogLevel.Debug, Message = "Client disconnected from {Path}")]
+        [LoggerMessage(EventId = ApiEventIds.ClientDisconnected, EventName = "ClientDisconnected", Level = LogLevel.Debug, Message = "Client disconnected from {Path}")]
         public static partial void ClientDisconnected(ILogger logger, PathString path);
     }
 }

@@ -79,13 +79,13 @@ public sealed partial class ChatPromptBuilder
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = ApiEventIds.NoChatTemplate, Level = LogLevel.Information, Message = "Model {Model} has no chat template; using ChatML")]
+        [LoggerMessage(EventId = ApiEventIds.NoChatTemplate, EventName = "NoTemplate", Level = LogLevel.Information, Message = "Model {Model} has no chat template; using ChatML")]
         public static partial void NoTemplate(ILogger logger, string model);
 
         [LoggerMessage(EventId = ApiEventIds.ChatTemplateRenderFailed, EventName = "ChatTemplateRenderFailed", Level = LogLevel.Information, Message = "Chat template of model {Model} could not render a request's messages: {Problem}")]
         public static partial void RenderFailed(ILogger logger, string model, string problem);
 
-        [LoggerMessage(EventId = ApiEventIds.ChatTemplateUnusable, Level = LogLevel.Warning, Message = "Chat template of model {Model} cannot be used ({Problem}); using ChatML")]
+        [LoggerMessage(EventId = ApiEventIds.ChatTemplateUnusable, EventName = "TemplateUnusable", Level = LogLevel.Warning, Message = "Chat template of model {Model} cannot be used ({Problem}); using ChatML")]
         public static partial void TemplateUnusable(ILogger logger, string model, string problem);
     }
 }

@@ -91,9 +91,9 @@ internal sealed class RequestInspectionMiddleware(RequestDelegate next, IOptions
         await next(context).ConfigureAwait(false);
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context, int limit) =>
-        OpenAiErrorResults.WriteAsync(
-            context, StatusCodes.Status413PayloadTooLarge,
-            $"The request body exceeds the gateway's limit of {limit} bytes.", OpenAiErrorTypes.InvalidRequest,
-            code: "request_too_large");
+    private static Task WriteTooLargeAsync(HttpContext context, int limit)
+    {
+        var error = OpenAiRequestException.RequestTooLarge(limit);
+        return OpenAiErrorResults.WriteAsync(context, error.StatusCode, error.Message, error.Type, error.Param, error.Code);
+    }
 }

@@ -1,10 +1,11 @@
+using Gateway.Observability.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
 
-namespace Gateway.Observability.Metrics;
+namespace Gateway.Observability;
 
 public static class MetricsEndpointExtensions
 {

@@ -1,8 +1,9 @@
+using Gateway.Observability.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 
-namespace Gateway.Observability.Metrics;
+namespace Gateway.Observability;
 
 public static class MetricsServiceCollectionExtensions
 {

@@ -1,3 +1,4 @@
+using Gateway.Observability.Tracing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -5,7 +6,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Gateway.Observability.Tracing;
+namespace Gateway.Observability;
 
 public static class TracingServiceCollectionExtensions
 {

@@ -28,4 +28,11 @@ public sealed class OpenAiRequestException : Exception
 
     public static OpenAiRequestException InvalidParameter(string param, string message, string? code = "invalid_value") =>
         new(400, message, OpenAiErrorTypes.InvalidRequest, param, code);
+
+    /// <summary>
+    /// The one 413 of the gateway: the front door (before routing) and the API (for bodies it reads itself) refuse an
+    /// oversized body with the same words, so a client sees one message whichever layer caught it.
+    /// </summary>
+    public static OpenAiRequestException RequestTooLarge(long maxBytes) =>
+        new(413, $"The request body is larger than the {maxBytes} bytes this server accepts.", OpenAiErrorTypes.InvalidRequest, null, "request_too_large");
 }

@@ -1,3 +1,4 @@
+using Gateway.Api;
 using Gateway.Api.Endpoints;
 using Gateway.Engine.Gguf;
 using Gateway.FrontDoor;

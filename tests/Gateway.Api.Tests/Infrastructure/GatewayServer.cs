@@ -1,3 +1,4 @@
+using Gateway.Api;
 using System.ClientModel;
 using Gateway.Engine.Gguf;
 using Gateway.Serving;

@@ -55,6 +55,8 @@ internal sealed class OnnxServing : IAsyncDisposable
             ["Serving:MaxBatchTokens"] = "256",
             ["Serving:MaxRunningSequences"] = maxRunningSequences.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Serving:KvCacheMemoryMiB"] = "64",
+            // Step counts are the tests' clock: warm-up passes would be counted as steps of the requests under test.
+            ["Serving:WarmupSeconds"] = "0",
             // The TTFT objective would refuse requests on a loaded CI machine; these tests are about batching, not admission.
             ["Admission:Enabled"] = "false",
         }).Build();

@@ -1,3 +1,4 @@
+using Gateway.Observability;
 using System.Diagnostics.Metrics;
 using Gateway.Observability.Metrics;
 using Microsoft.AspNetCore.Builder;

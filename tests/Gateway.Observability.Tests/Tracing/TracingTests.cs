@@ -1,3 +1,4 @@
+using Gateway.Observability;
 using System.Diagnostics;
 using Gateway.Observability.Tracing;
 using Microsoft.Extensions.Configuration;

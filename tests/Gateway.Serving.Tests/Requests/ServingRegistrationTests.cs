@@ -1,3 +1,4 @@
+using Gateway.Serving;
 using Gateway.Inference;
 using Gateway.Serving.Tests.TestDoubles;
 using Microsoft.Extensions.Configuration;

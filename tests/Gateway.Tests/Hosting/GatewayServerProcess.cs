@@ -26,8 +26,9 @@ internal sealed class GatewayServerProcess : IDisposable
 
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>Starts the gateway on stories260K unless the arguments name a model themselves.</summary>
     public static Task<GatewayServerProcess> StartAsync(params string[] extraArgs) =>
-        StartAsync(null, ["--model", TestModels.Path("stories260K.gguf"), .. extraArgs]);
+        StartAsync(null, extraArgs.Contains("--model") ? extraArgs : ["--model", TestModels.Path("stories260K.gguf"), .. extraArgs]);
 
     /// <summary>
     /// Starts the gateway as a new user would: no <c>--model</c>, no model variable, the working directory and HOME set
