@@ -23,6 +23,10 @@ internal sealed class OutputProcessor
     private readonly int _vocabSize;
     private readonly List<SequenceState> _failed = [];
 
+    // Generated tokens of the current step, recorded once per step: the counter and the demand gauge's lock are per-step
+    // work, not per-token work.
+    private int _generatedThisStep;
+
     public OutputProcessor(Scheduler scheduler, RequestQueue queue, ServingMetrics metrics, IReadOnlySet<int> endOfGeneration, int vocabSize, ILogger logger)
     {
         _scheduler = scheduler;
@@ -84,6 +88,18 @@ internal sealed class OutputProcessor
         }
 
         _failed.Clear();
+        FlushGeneratedTokens();
+    }
+
+    /// <summary>Records the step's generated tokens so far; also called before a completion, so whoever sees a request
+    /// finish also sees its tokens counted.</summary>
+    private void FlushGeneratedTokens()
+    {
+        if (_generatedThisStep > 0)
+        {
+            _metrics.RecordGeneratedTokens(_generatedThisStep);
+            _generatedThisStep = 0;
+        }
     }
 
     /// <summary>Ends every sequence in <paramref name="sequences"/> without further text, then clears the list.</summary>
@@ -183,12 +199,13 @@ internal sealed class OutputProcessor
             _metrics.RecordInterTokenLatency(RequestTimeline.Seconds(previous, now));
         }
 
-        _metrics.RecordGeneratedTokens(1);
+        _generatedThisStep++;
     }
 
     /// <summary>Ends a request: frees its blocks, sends the final event and closes its stream.</summary>
     private void Complete(SequenceState sequence, FinishReason finish, string text, int[] ids, SampledToken[] tokens, string? error)
     {
+        FlushGeneratedTokens();
         if (sequence.Status != SequenceStatus.Finished)
         {
             _scheduler.Finish(sequence);
