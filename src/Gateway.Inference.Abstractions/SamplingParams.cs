@@ -37,4 +37,10 @@ public sealed record SamplingParams
 
     /// <summary>How many alternatives (most likely first) to report per position, 0..20.</summary>
     public int TopLogprobs { get; init; }
+
+    /// <summary>
+    /// Keep generating past end-of-generation tokens until the length limit or a stop string (vLLM's and llama.cpp's
+    /// <c>ignore_eos</c>): benchmarks and load tests need outputs of a known length.
+    /// </summary>
+    public bool IgnoreEos { get; init; }
 }

@@ -6,7 +6,7 @@ namespace Gateway.Api.Protocol;
 
 /// <summary>
 /// Reads the parameters both endpoints share. Ranges follow OpenAI's API reference; <c>top_k</c>, <c>min_p</c>,
-/// <c>repetition_penalty</c> and <c>priority</c> are the extensions vLLM and llama.cpp's server accept.
+/// <c>repetition_penalty</c>, <c>ignore_eos</c> and <c>priority</c> are the extensions vLLM and llama.cpp's server accept.
 /// </summary>
 internal static class GenerationOptionsReader
 {
@@ -35,6 +35,7 @@ internal static class GenerationOptionsReader
             Seed = seed is { } s ? unchecked((ulong)s) : null,
             Logprobs = logprobs,
             TopLogprobs = topLogprobs,
+            IgnoreEos = reader.OptionalBool("ignore_eos", false),
         };
 
         var stream = reader.OptionalBool("stream", false);

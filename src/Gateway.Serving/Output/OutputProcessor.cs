@@ -123,7 +123,7 @@ internal sealed class OutputProcessor
 
         FinishReason? finish = null;
         var text = string.Empty;
-        var endOfGeneration = _endOfGeneration.Contains(sampled.Id);
+        var endOfGeneration = !sequence.Request.Sampling.IgnoreEos && _endOfGeneration.Contains(sampled.Id);
         if (endOfGeneration)
         {
             finish = FinishReason.Stop;

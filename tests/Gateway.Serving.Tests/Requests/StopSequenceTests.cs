@@ -1,3 +1,4 @@
+using Gateway.Inference;
 using Gateway.Serving.Tests.TestDoubles;
 
 namespace Gateway.Serving.Tests.Requests;
@@ -52,6 +53,22 @@ public sealed class StopSequenceTests
         Assert.Equal([Id("Hel")], completion.TokenIds);
         Assert.Equal(FinishReason.Stop, completion.Finish);
         Assert.Equal(2, completion.Usage!.CompletionTokens);
+    }
+
+    [Fact]
+    public async Task Ignore_eos_generates_through_end_of_sequence_to_the_length_limit()
+    {
+        var runner = new ScriptedRunner(Tokenizer);
+        int[] prompt = [Id("lo"), Id("x")];
+        runner.AddScript(prompt, [Id("Hel"), TestTokenizer.Eos, Id("!")]);
+        await using var harness = new ServingHarness(runner);
+
+        var completion = await harness.RunAsync(
+            ServingHarness.Request("s", prompt, maxTokens: 4, sampling: SamplingParams.Greedy with { IgnoreEos = true }));
+
+        Assert.Equal([Id("Hel"), TestTokenizer.Eos, Id("!"), Id("!")], completion.TokenIds);
+        Assert.Equal(FinishReason.Length, completion.Finish);
+        Assert.Equal(4, completion.Usage!.CompletionTokens);
     }
 
     private static int Id(string text) => Tokenizer.TryGetId(text, out var id) ? id : throw new ArgumentException(text);
