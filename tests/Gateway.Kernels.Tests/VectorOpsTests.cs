@@ -38,6 +38,28 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public void Half_to_single_is_exact_for_every_bit_pattern()
+    {
+        // All 65,536 halves (subnormals, infinities and NaNs included), plus a tail that is not a multiple of 16.
+        var halves = new Half[65536 + 5];
+        for (int i = 0; i < halves.Length; i++) halves[i] = BitConverter.UInt16BitsToHalf((ushort)(i * 40503 % 65536));
+        var floats = new float[halves.Length];
+        VectorOps.ConvertToSingle(halves, floats);
+        for (int i = 0; i < halves.Length; i++)
+        {
+            var expected = (float)halves[i];
+            if (float.IsNaN(expected))
+            {
+                Assert.True(float.IsNaN(floats[i]), $"0x{BitConverter.HalfToUInt16Bits(halves[i]):x4}");
+            }
+            else
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(floats[i]), $"0x{BitConverter.HalfToUInt16Bits(halves[i]):x4}: {floats[i]} != {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void Half_helpers_match_float_math()
     {
         var a = TestData.Floats(700, seed: 5);

@@ -40,8 +40,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _scores;
     private readonly float[][] _keyScratch;
     private readonly float[][] _valueScratch;
-    private readonly float[][] _keyBlockScratch;
+    private readonly Half[] _keyHalf;
     private readonly List<AttentionSpan> _attentionSpans = [];
+
+    // Set per forward pass: how many KV-head groups each span is split into (more than one only when spans are fewer
+    // than threads).
+    private int _attentionParts = 1;
 
     // Set per forward pass: a few short decode sequences, where waking the workers costs more than the attention.
     private bool _smallAttention;
@@ -88,13 +92,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _scores = new float[_pool.Threads][];
         _keyScratch = new float[_pool.Threads][];
         _valueScratch = new float[_pool.Threads][];
-        _keyBlockScratch = new float[_pool.Threads][];
+        _keyHalf = new Half[_hp.KvDim];
         for (var i = 0; i < _scores.Length; i++)
         {
             _scores[i] = new float[context + AttentionOps.KeyPadding];
-            _keyScratch[i] = new float[(context + AttentionOps.KeyPadding) * _hp.KvDim];
+            // Whole blocks of keys, plus the score kernel's padded read past the last row.
+            _keyScratch[i] = new float[((context + options.BlockSize) * _hp.KvDim) + AttentionOps.KeyPadding];
             _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
-            _keyBlockScratch[i] = new float[options.BlockSize * _hp.KvDim];
         }
 
         _tokenPosition = new int[t];
@@ -290,6 +294,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
 
         _smallAttention = positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
+        _attentionParts = _smallAttention || _attentionSpans.Count >= _pool.Threads ? 1 : Math.Min(_pool.Threads, _hp.KvHeadCount);
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
@@ -351,68 +356,102 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             var table = _chunkTables[_tokenChunk[t]].Span;
             var block = table[pos / _kv.BlockSize];
             var slot = pos % _kv.BlockSize;
+            var bs = _kv.BlockSize;
             if (_kv.Type == KvCacheType.F16)
             {
-                VectorOps.ConvertToHalf(key, new Span<Half>(_kv.KeySlot(layer, block, slot), kvDim));
+                // Keys go into the block's dimension-major rows: one element per row at this slot.
+                var half = _keyHalf.AsSpan(0, kvDim);
+                VectorOps.ConvertToHalf(key, half);
+                var rows = (Half*)_kv.KeyBlock(layer, block) + slot;
+                for (var e = 0; e < kvDim; e++)
+                {
+                    rows[(long)e * bs] = half[e];
+                }
+
                 VectorOps.ConvertToHalf(value, new Span<Half>(_kv.ValueSlot(layer, block, slot), kvDim));
             }
             else
             {
-                key.CopyTo(new Span<float>(_kv.KeySlot(layer, block, slot), kvDim));
+                var rows = (float*)_kv.KeyBlock(layer, block) + slot;
+                for (var e = 0; e < kvDim; e++)
+                {
+                    rows[(long)e * bs] = key[e];
+                }
+
                 value.CopyTo(new Span<float>(_kv.ValueSlot(layer, block, slot), kvDim));
             }
         }
     }
 
     /// <summary>
-    /// Causal attention for the spans this thread owns, dealt round-robin. A span is up to
-    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk: the keys and values of all KV heads are
-    /// gathered from the paged cache once, a whole cache block (16 positions x every head) per F16 conversion, values
-    /// as they are and keys transposed (dimension-major) so scores vectorize across positions; then every query head
-    /// attends over them. A query's scores and output are fixed-order FMA chains (<see cref="AttentionOps"/>), so they
-    /// do not depend on the span or the batch.
+    /// Causal attention for the work items this thread owns, dealt round-robin. An item is one span (up to
+    /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk) and a group of its KV heads: a batch of
+    /// few spans (single-sequence decode) is split by heads so every thread has a share. The item's keys and values are
+    /// converted from the paged cache once for all its tokens: each key block is already dimension-major, so its rows
+    /// for the item's heads are one contiguous conversion; values are converted row by row. Scores are then computed
+    /// block by block straight from the converted blocks. A query's scores and output are fixed-order FMA chains
+    /// (<see cref="AttentionOps"/>), so they depend neither on the span, nor on the item split, nor on the batch.
     /// </summary>
     private void Attend(int layer, int threadIndex, int threadCount)
     {
         var hd = _hp.HeadDim;
         var kvDim = _hp.KvDim;
-        var group = _hp.HeadCount / _hp.KvHeadCount;
+        var kvHeads = _hp.KvHeadCount;
+        var group = _hp.HeadCount / kvHeads;
         var blockSize = _kv.BlockSize;
+        var blockFloats = (long)blockSize * kvDim;
+        var parts = _attentionParts;
+        var f16 = _kv.Type == KvCacheType.F16;
         fixed (float* scores = _scores[threadIndex])
-        fixed (float* keysT = _keyScratch[threadIndex])
+        fixed (float* keys = _keyScratch[threadIndex])
         fixed (float* values = _valueScratch[threadIndex])
-        fixed (float* keyBlock = _keyBlockScratch[threadIndex])
         fixed (float* query = _query)
         {
-            for (var item = threadIndex; item < _attentionSpans.Count; item += threadCount)
+            for (var item = threadIndex; item < _attentionSpans.Count * parts; item += threadCount)
             {
-                var span = _attentionSpans[item];
+                var span = _attentionSpans[item / parts];
+                var part = item % parts;
+                var firstHead = part * kvHeads / parts;
+                var endHead = (part + 1) * kvHeads / parts;
+                var columns = (endHead - firstHead) * hd;
+                var firstColumn = firstHead * hd;
                 var table = _chunkTables[span.Chunk].Span;
                 var length = _tokenPosition[span.FirstToken + span.TokenCount - 1] + 1;
-                var stride = (length + AttentionOps.KeyPadding - 1) / AttentionOps.KeyPadding * AttentionOps.KeyPadding;
                 for (var p0 = 0; p0 < length; p0 += blockSize)
                 {
                     var block = table[p0 / blockSize];
                     var count = Math.Min(blockSize, length - p0);
-                    var n = count * kvDim;
-                    if (_kv.Type == KvCacheType.F16)
+
+                    // Key rows of the item's heads (unfilled slots come along; their scores are never read).
+                    var keyRows = (long)firstColumn * blockSize;
+                    var keyTarget = new Span<float>(keys + (p0 / blockSize * blockFloats) + keyRows, columns * blockSize);
+                    var valueTarget = values + ((long)p0 * kvDim) + firstColumn;
+                    if (f16)
                     {
-                        VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(_kv.KeySlot(layer, block, 0), n), new Span<float>(keyBlock, n));
-                        VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(_kv.ValueSlot(layer, block, 0), n), new Span<float>(values + ((long)p0 * kvDim), n));
+                        var keyBlock = (Half*)_kv.KeyBlock(layer, block);
+                        VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(keyBlock + keyRows, keyTarget.Length), keyTarget);
+                        if (columns == kvDim)
+                        {
+                            VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(_kv.ValueSlot(layer, block, 0), count * kvDim), new Span<float>(valueTarget, count * kvDim));
+                        }
+                        else
+                        {
+                            for (var s = 0; s < count; s++)
+                            {
+                                VectorOps.ConvertToSingle(
+                                    new ReadOnlySpan<Half>((Half*)_kv.ValueSlot(layer, block, s) + firstColumn, columns),
+                                    new Span<float>(valueTarget + ((long)s * kvDim), columns));
+                            }
+                        }
                     }
                     else
                     {
-                        new ReadOnlySpan<float>(_kv.KeySlot(layer, block, 0), n).CopyTo(new Span<float>(keyBlock, n));
-                        new ReadOnlySpan<float>(_kv.ValueSlot(layer, block, 0), n).CopyTo(new Span<float>(values + ((long)p0 * kvDim), n));
-                    }
-
-                    for (var s = 0; s < count; s++)
-                    {
-                        var source = keyBlock + (s * kvDim);
-                        var target = keysT + p0 + s;
-                        for (var e = 0; e < kvDim; e++)
+                        var keyBlock = (float*)_kv.KeyBlock(layer, block);
+                        new ReadOnlySpan<float>(keyBlock + keyRows, keyTarget.Length).CopyTo(keyTarget);
+                        for (var s = 0; s < count; s++)
                         {
-                            target[(long)e * stride] = source[e];
+                            new ReadOnlySpan<float>((float*)_kv.ValueSlot(layer, block, s) + firstColumn, columns)
+                                .CopyTo(new Span<float>(valueTarget + ((long)s * kvDim), columns));
                         }
                     }
                 }
@@ -422,10 +461,18 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                     var visible = _tokenPosition[t] + 1;
                     fixed (float* output = _attention.Row(t))
                     {
-                        for (var h = 0; h < _hp.HeadCount; h++)
+                        for (var h = firstHead * group; h < endHead * group; h++)
                         {
                             var kvHead = h / group;
-                            AttentionOps.Scores(query + (t * _hp.QueryDim) + (h * hd), keysT + ((long)kvHead * hd * stride), hd, stride, visible, _attentionScale, scores);
+                            var q = query + (t * _hp.QueryDim) + (h * hd);
+                            var headKeys = keys + ((long)kvHead * hd * blockSize);
+                            for (var p0 = 0; p0 < visible; p0 += blockSize)
+                            {
+                                // Writes (and reads) up to KeyPadding positions: past the block they land on positions
+                                // the next block overwrites, or past `visible` where nobody reads.
+                                AttentionOps.Scores(q, headKeys + (p0 / blockSize * blockFloats), hd, blockSize, Math.Min(blockSize, visible - p0), _attentionScale, scores + p0);
+                            }
+
                             VectorOps.Softmax(new Span<float>(scores, visible));
                             AttentionOps.WeightedSum(scores, values + (kvHead * hd), hd, kvDim, visible, output + (h * hd));
                         }

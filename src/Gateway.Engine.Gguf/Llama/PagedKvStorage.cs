@@ -4,9 +4,12 @@ using Gateway.Inference;
 namespace Gateway.Engine.Gguf.Llama;
 
 /// <summary>
-/// The physical KV memory: for every layer, <c>BlockCount</c> blocks of <c>BlockSize</c> token slots, each slot holding
-/// one token's keys (or values) for all KV heads. Native, aligned and allocated once, so the cache never touches the
-/// GC heap and the serving layer can size it exactly from a memory budget.
+/// The physical KV memory: for every layer, <c>BlockCount</c> blocks of <c>BlockSize</c> token slots. Values are kept
+/// token-major (a slot is one token's values for all KV heads, read as rows by the weighted sum); keys are kept
+/// dimension-major within a block (<c>KvDim</c> rows of <c>BlockSize</c> positions), the transposed layout the score
+/// kernel reads, so attention converts a key block in one contiguous pass instead of transposing it element by element.
+/// Native, aligned and allocated once, so the cache never touches the GC heap and the serving layer can size it exactly
+/// from a memory budget.
 /// </summary>
 internal sealed unsafe class PagedKvStorage : IDisposable
 {
@@ -47,7 +50,8 @@ internal sealed unsafe class PagedKvStorage : IDisposable
     public static long BytesPerBlockFor(int layers, int blockSize, int kvDim, KvCacheType type) =>
         2L * layers * blockSize * kvDim * ElementBytes(type);
 
-    public byte* KeySlot(int layer, int block, int slot) => _keys + (layer * _layerStride) + (((long)block * BlockSize) + slot) * _slotBytes;
+    /// <summary>Start of a key block: <c>KvDim</c> rows (one per key dimension) of <c>BlockSize</c> positions.</summary>
+    public byte* KeyBlock(int layer, int block) => _keys + (layer * _layerStride) + ((long)block * BlockSize * _slotBytes);
 
     public byte* ValueSlot(int layer, int block, int slot) => _values + (layer * _layerStride) + (((long)block * BlockSize) + slot) * _slotBytes;
 
