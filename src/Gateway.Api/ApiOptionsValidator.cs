@@ -23,6 +23,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             errors.Add($"Api:RequestTimeoutSeconds must not be negative (was {options.RequestTimeoutSeconds}).");
         }
 
+        if (options.WarmupRequests is < 0 or > 1000)
+        {
+            errors.Add($"Api:WarmupRequests must be in 0..1000 (was {options.WarmupRequests}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -27,6 +27,7 @@ public static class FrontDoorServiceCollectionExtensions
         services.AddMetrics();
 
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<InternalCallerKey>();
         services.AddSingleton<KeysFileReloader>();
         services.AddHostedService(static sp => sp.GetRequiredService<KeysFileReloader>());
         services.AddSingleton<TenantDirectory>();

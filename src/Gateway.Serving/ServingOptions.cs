@@ -32,7 +32,7 @@ public sealed class ServingOptions
     /// Most seconds the start-up warm-up may take before the scheduler serves requests (and <c>/readyz</c> turns ready);
     /// 0 turns it off. It usually settles well before this.
     /// </summary>
-    public int WarmupSeconds { get; set; } = 30;
+    public int WarmupSeconds { get; set; } = 15;
 
     /// <summary>Reuse KV blocks of identical prompt prefixes across requests.</summary>
     public bool EnablePrefixCaching { get; set; } = true;

@@ -52,6 +52,26 @@ public sealed class ApiKeyAuthenticationTests
     }
 
     [Fact]
+    public async Task Internal_caller_key_passes_as_its_own_tenant_until_revoked()
+    {
+        await using var host = await FrontDoorTestHost.StartAsync(AuthConfig(), mapEndpoints: MapTenantEcho);
+        var internalCaller = host.Services.GetRequiredService<InternalCallerKey>();
+        var key = internalCaller.Key!;
+        Assert.Equal(64, key.Length);
+
+        using (var response = await host.Client.SendAsync(FrontDoorTestHost.ChatRequest(key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.StartsWith($"{InternalCallerKey.Tenant}/", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        internalCaller.Revoke();
+        Assert.Null(internalCaller.Key);
+        using var revoked = await host.Client.SendAsync(FrontDoorTestHost.ChatRequest(key));
+        await OpenAiErrorAssert.HasErrorAsync(revoked, HttpStatusCode.Unauthorized, OpenAiErrorTypes.InvalidRequest, "invalid_api_key");
+    }
+
+    [Fact]
     public async Task Valid_key_reaches_the_endpoint_as_its_tenant()
     {
         await using var host = await FrontDoorTestHost.StartAsync(AuthConfig(), mapEndpoints: MapTenantEcho);

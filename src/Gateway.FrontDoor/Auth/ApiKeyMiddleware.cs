@@ -11,20 +11,27 @@ namespace Gateway.FrontDoor.Auth;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;key&gt;</c> and attaches the tenant; 401 in OpenAI's shape otherwise.</summary>
 internal sealed class ApiKeyMiddleware(
-    RequestDelegate next, ApiKeyStore keys, TenantDirectory tenants, IOptionsMonitor<FrontDoorOptions> options)
+    RequestDelegate next, ApiKeyStore keys, InternalCallerKey internalCaller, TenantDirectory tenants, IOptionsMonitor<FrontDoorOptions> options)
 {
     private const string InvalidApiKeyCode = "invalid_api_key";
 
     public Task InvokeAsync(HttpContext context)
     {
         var state = context.Features.GetRequiredFeature<FrontDoorRequestState>();
+        var key = ReadBearerToken(context.Request.Headers[HeaderNames.Authorization].ToString());
+        if (!key.IsEmpty && internalCaller.Matches(key))
+        {
+            // The gateway calling itself (start-up warm-up), with or without keys configured: its own tenant label.
+            state.Policy = tenants.Resolve(InternalCallerKey.Tenant);
+            return next(context);
+        }
+
         if (!options.CurrentValue.Auth.Enabled)
         {
             state.Policy = tenants.Anonymous;
             return next(context);
         }
 
-        var key = ReadBearerToken(context.Request.Headers[HeaderNames.Authorization].ToString());
         if (key.IsEmpty)
         {
             return OpenAiErrorResults.WriteAsync(

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.FrontDoor.Auth;
 using Gateway.FrontDoor.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -36,7 +37,7 @@ internal sealed class TenantDirectory
         var options = _options;
         var configured = options.Tenants.TryGetValue(tenant, out var limits);
         limits ??= options.DefaultTenant;
-        var label = configured || tenant == AnonymousTenant ? tenant : OtherLabel;
+        var label = configured || tenant is AnonymousTenant or InternalCallerKey.Tenant ? tenant : OtherLabel;
         return new TenantPolicy(
             tenant, limits.RequestsPerMinute, limits.TokensPerMinute, limits.MaxConcurrentRequests, limits.Priority, label);
     }

@@ -49,6 +49,8 @@ internal static class GatewayHost
         builder.Services.AddGatewayFrontDoor(configuration);
         builder.Services.AddSingleton<ILocalModelCatalog, LocalModelCatalog>();
         builder.Services.AddSingleton<IModelCatalogSource, UpstreamModelCatalogSource>();
+        builder.Services.AddSingleton<HttpPathWarmup>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<HttpPathWarmup>());
         builder.Services.AddHealthChecks()
             .AddCheck<DrainReadinessHealthCheck>("drain", tags: [OpenAiApiExtensions.ReadyTag])
             .AddCheck<WarmupReadinessHealthCheck>("warmup", tags: [OpenAiApiExtensions.ReadyTag]);

@@ -42,5 +42,12 @@ public sealed class FullHostTests
         using var authorized = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = JsonContent.Create(body) };
         authorized.Headers.Authorization = new("Bearer", "sk-tenant-a");
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(authorized)).StatusCode);
+
+        // Before ready, the gateway warmed its own HTTP path through auth with its internal key: every warm-up request
+        // succeeded, and they are counted under their own tenant, not a client's.
+        Assert.Contains("HTTP warm-up sent 16 requests", server.Log, StringComparison.Ordinal);
+        Assert.Contains("(0 failed)", server.Log, StringComparison.Ordinal);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Matches("gateway_requests_total\\{[^}]*tenant=\"gateway-internal\"", metrics);
     }
 }
