@@ -9,12 +9,17 @@ namespace Gateway.Serving.Diagnostics;
 /// prefill during steady decoding) is still predicted at today's speed, on a shared machine whose speed drifts.
 /// Between measured sizes the shape is interpolated; beyond the largest it grows in proportion to the tokens, below
 /// the smallest it stays flat — both on the pessimistic side.
+/// One step counts for at most <see cref="OutlierLimit"/> times (or a fraction of) what the model expects: a step
+/// stalled by a garbage collection, a recompilation or the OS taking the core (seen on 2 cores: a 15 ms step taking
+/// hundreds) would otherwise multiply every prediction for the next dozen steps and refuse requests that then start
+/// in 60 ms. A real slowdown still comes through, over a few steps instead of one.
 /// </summary>
 internal sealed class StepCostModel
 {
     private const int BucketCount = 16; // 1 .. 32768 tokens
     private const double ShapeSmoothing = 0.05;
     private const double SpeedSmoothing = 0.25;
+    private const double OutlierLimit = 2;
 
     private readonly double[] _seconds = new double[BucketCount];
     private readonly double[] _tokens = new double[BucketCount];
@@ -36,10 +41,16 @@ internal sealed class StepCostModel
             // A size seen before tells how fast the machine is now; a new size only extends the shape.
             if (_tokens[bucket] != 0)
             {
-                _speed += SpeedSmoothing * ((seconds / Shape(tokens)) - _speed);
+                var ratio = Math.Clamp(seconds / Shape(tokens), _speed / OutlierLimit, _speed * OutlierLimit);
+                _speed += SpeedSmoothing * (ratio - _speed);
             }
 
             var normalized = seconds / _speed;
+            if (_tokens[bucket] != 0)
+            {
+                normalized = Math.Clamp(normalized, _seconds[bucket] / OutlierLimit, _seconds[bucket] * OutlierLimit);
+            }
+
             if (_tokens[bucket] == 0)
             {
                 _tokens[bucket] = tokens;

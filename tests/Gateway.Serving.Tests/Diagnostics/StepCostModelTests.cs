@@ -66,4 +66,39 @@ public sealed class StepCostModelTests
         Assert.Equal(0.080, model.StepSeconds(16), 3);
         Assert.InRange(model.StepSeconds(64), 0.14, 0.18);
     }
+
+    [Fact]
+    public void One_stalled_step_moves_predictions_by_at_most_a_quarter()
+    {
+        var model = new StepCostModel();
+        for (var i = 0; i < 20; i++)
+        {
+            model.Record(16, 0.015);
+            model.Record(300, 0.150);
+        }
+
+        model.Record(16, 2.0); // a 15 ms step stalled for two seconds
+
+        Assert.InRange(model.StepSeconds(16), 0.015, 0.015 * 1.25 * 1.05);
+        Assert.InRange(model.StepSeconds(300), 0.150, 0.150 * 1.25 * 1.01);
+        for (var i = 0; i < 10; i++)
+        {
+            model.Record(16, 0.015);
+        }
+
+        Assert.Equal(0.015, model.StepSeconds(16), 3);
+    }
+
+    [Fact]
+    public void A_lasting_slowdown_comes_through_within_a_few_steps()
+    {
+        var model = new StepCostModel();
+        model.Record(16, 0.015);
+        for (var i = 0; i < 8; i++)
+        {
+            model.Record(16, 0.060); // the machine now four times slower
+        }
+
+        Assert.InRange(model.StepSeconds(16), 0.045, 0.065);
+    }
 }
