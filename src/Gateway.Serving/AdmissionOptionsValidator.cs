@@ -18,6 +18,11 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
             errors.Add($"Admission:Headroom must be in (0, 1] (was {options.Headroom}).");
         }
 
+        if (options.MissBudget is < 0 or > 0.2 || double.IsNaN(options.MissBudget))
+        {
+            errors.Add($"Admission:MissBudget must be in [0, 0.2] (was {options.MissBudget}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

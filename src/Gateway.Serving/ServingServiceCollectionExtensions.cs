@@ -34,7 +34,7 @@ public static class ServingServiceCollectionExtensions
         {
             var admission = sp.GetRequiredService<IOptions<AdmissionOptions>>().Value;
             return admission.Enabled
-                ? new SloAdmissionPolicy(TimeSpan.FromMilliseconds(admission.SloTtftMilliseconds * admission.Headroom))
+                ? new SloAdmissionPolicy(TimeSpan.FromMilliseconds(admission.SloTtftMilliseconds * admission.Headroom), admission.MissBudget)
                 : new OpenAdmissionPolicy();
         });
         services.TryAddSingleton(sp => new GenerationService(

@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using Gateway.Engine.Gguf.Llama;
 using Gateway.Inference;
 
 namespace Gateway.Benchmarking;
 
 /// <summary>
-/// Prefill and decode throughput of the engine alone (no HTTP, no scheduler): prefill tokens/s for one prompt, and
+/// Prefill and decode throughput of an engine alone (no HTTP, no scheduler), through the same paged-step interface the
+/// scheduler drives, so our GGUF engine and ONNX Runtime are measured alike: prefill tokens/s for one prompt, and
 /// decode tokens/s with 1, 4, 16... sequences per forward pass, each measured several times.
 /// </summary>
-internal sealed class EngineBenchmark(LlamaModelRunner runner, int seed = 1234)
+internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
 {
     private readonly Random _random = new(seed);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Benchmarking;
 using Gateway.Engine.Gguf;
 using Gateway.Engine.Gguf.Llama;
+using Gateway.Hosting;
 using Gateway.Kernels;
 
 namespace Gateway.Cli;
@@ -24,7 +25,7 @@ internal static class BenchCommand
         var batches = new Option<string>("--batches") { Description = "Sequences per forward pass for decode, comma-separated.", DefaultValueFactory = _ => "1,4,16" };
         var repeats = new Option<int>("--repeat", "-r") { Description = "Measurements per figure (after one warm-up).", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
-        var command = new Command("bench", "Measure prefill and decode throughput of the engine.") { model, prompt, steps, context, batches, repeats, threads, kvType, json };
+        var command = new Command("bench", "Measure prefill and decode throughput of the engine (a GGUF file, or an ONNX model folder through ONNX Runtime).") { model, prompt, steps, context, batches, repeats, threads, kvType, json };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var path = parse.GetValue(model) ?? throw new ArgumentException("bench needs --model PATH");
@@ -43,34 +44,42 @@ internal static class BenchCommand
 
             var blockSize = 16;
             var blocksNeeded = Math.Max((promptTokens + blockSize - 1) / blockSize, batchSizes.Max() * ((ctx + decodeSteps + blockSize - 1) / blockSize));
-            using var loaded = ModelRunnerFactory.Load(path, new ModelRunnerOptions
+            using var runner = ModelEngines.Load(path, new ModelRunnerOptions
             {
                 Threads = threadCount,
                 KvCacheType = parse.GetValue(kvType),
                 KvCacheBlocks = blocksNeeded,
                 BlockSize = blockSize,
                 MaxBatchTokens = Math.Max(512, batchSizes.Max()),
-            });
-            var runner = (LlamaModelRunner)loaded;
-            var bench = new EngineBenchmark(runner);
-            var profile = runner.Profile = new ForwardProfile();
-            var bytesPerToken = runner.WeightBytesPerForward;
-            var roofline = bandwidth * 1e9 / bytesPerToken;
+            }, new ConfigurationBuilder().Build());
 
-            Console.WriteLine($"model      {runner.Info.Name} ({runner.Info.Architecture}, {runner.Info.ParameterCount / 1e6:F1}M params, {runner.Info.WeightTypeSummary})");
+            // Our GGUF engine also says where forward time goes and how close batch-1 decode is to the bandwidth
+            // roofline; ONNX Runtime is measured the same way from the outside.
+            var llama = runner as LlamaModelRunner;
+            var bench = new EngineBenchmark(runner);
+            var profile = llama is null ? null : llama.Profile = new ForwardProfile();
+            var bytesPerToken = llama?.WeightBytesPerForward ?? 0;
+            var roofline = bytesPerToken > 0 ? bandwidth * 1e9 / bytesPerToken : 0;
+
+            var engine = llama is null ? "ONNX Runtime" : "GGUF";
+            Console.WriteLine($"model      {runner.Info.Name} ({runner.Info.Architecture}, {runner.Info.ParameterCount / 1e6:F1}M params, {runner.Info.WeightTypeSummary}), engine {engine}");
             Console.WriteLine($"machine    {Environment.ProcessorCount} cores, {threadCount} threads, kernels {KernelInfo()}, read bandwidth {bandwidth:F1} GB/s");
-            Console.WriteLine($"weights    {bytesPerToken / 1048576.0:F1} MiB read per forward -> roofline {roofline:F0} tok/s at batch 1");
+            if (roofline > 0)
+            {
+                Console.WriteLine($"weights    {bytesPerToken / 1048576.0:F1} MiB read per forward -> roofline {roofline:F0} tok/s at batch 1");
+            }
+
             Console.WriteLine($"figures    median (min .. max) of {n} runs");
-            profile.Reset();
+            profile?.Reset();
             var prefill = bench.Prefill(promptTokens, n);
             Console.WriteLine($"prefill    pp{promptTokens,-5}              {prefill} tok/s  {Split(profile)}");
             var decode = new Dictionary<int, Statistics>();
             foreach (var b in batchSizes)
             {
-                profile.Reset();
+                profile?.Reset();
                 decode[b] = bench.Decode(b, ctx, decodeSteps, n);
                 var ratio = decode.TryGetValue(1, out var one) ? $"  x{decode[b].Median / one.Median:F2} vs batch 1" : string.Empty;
-                var ofRoofline = b == 1 ? $"  = {decode[b].Median / roofline:P0} of roofline" : string.Empty;
+                var ofRoofline = b == 1 && roofline > 0 ? $"  = {decode[b].Median / roofline:P0} of roofline" : string.Empty;
                 Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}  {Split(profile)}");
             }
 
@@ -79,6 +88,7 @@ internal static class BenchCommand
                 File.WriteAllText(jsonPath, JsonSerializer.Serialize(new
                 {
                     model = runner.Info.Name,
+                    engine,
                     weights = runner.Info.WeightTypeSummary,
                     threads = threadCount,
                     bandwidthGBps = bandwidth,
@@ -95,8 +105,13 @@ internal static class BenchCommand
     }
 
     /// <summary>Where forward time went (warm-up and context fill included): matmul / attention / the rest.</summary>
-    private static string Split(ForwardProfile p)
+    private static string Split(ForwardProfile? p)
     {
+        if (p is null)
+        {
+            return string.Empty;
+        }
+
         var total = (p.MatMul + p.Attention + p.Other).TotalSeconds;
         return total <= 0 ? string.Empty : $"[matmul {p.MatMul.TotalSeconds / total:P0}, attention {p.Attention.TotalSeconds / total:P0}, other {p.Other.TotalSeconds / total:P0}]";
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gateway.Benchmarking;
 using Gateway.Engine.Gguf;
 using Gateway.Engine.Gguf.Llama;
+using Gateway.Hosting;
 using Gateway.Inference;
 using Gateway.Serving;
 
@@ -22,7 +23,7 @@ internal static class BenchServingCommand
         var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt tokens per request in the throughput sweep.", DefaultValueFactory = _ => 32 };
         var system = new Option<int>("--system-prompt-tokens") { Description = "Shared prefix length for the TTFT comparison.", DefaultValueFactory = _ => 512 };
         var repeats = new Option<int>("--repeat", "-r") { Description = "Measurements per figure.", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench-serving", "Measure the serving core: batched decode throughput, prefix-cache TTFT, step-time breakdown.")
+        var command = new Command("bench-serving", "Measure the serving core: batched decode throughput, prefix-cache TTFT, step-time breakdown (GGUF file or ONNX model folder).")
         {
             model, concurrency, output, prompt, system, repeats, threads,
         };
@@ -43,21 +44,36 @@ internal static class BenchServingCommand
                 {
                     var samples = new List<double>();
                     var profile = new ForwardProfile();
-                    serving.Runner.Profile = profile;
+                    if (serving.Runner is LlamaModelRunner llama)
+                    {
+                        llama.Profile = profile;
+                    }
+
                     phases.Reset();
                     for (var r = 0; r < n; r++)
                     {
                         samples.Add(await bench.DecodeThroughputAsync(c, parse.GetValue(prompt), parse.GetValue(output)).ConfigureAwait(false));
                     }
 
-                    serving.Runner.Profile = null;
+                    if (serving.Runner is LlamaModelRunner profiled)
+                    {
+                        profiled.Profile = null;
+                    }
+
                     var stats = Statistics.Of(samples);
                     baseline = c == levels[0] ? stats.Median : baseline;
                     Console.WriteLine($"decode     {c,3} concurrent     {stats} tok/s   x{stats.Median / baseline:F2} vs {levels[0]}");
                     var p = phases.Snapshot();
                     var total = p.Values.Sum();
                     var forward = profile.MatMul + profile.Attention + profile.Other;
-                    if (total > 0 && forward > TimeSpan.Zero)
+                    if (total > 0 && forward <= TimeSpan.Zero)
+                    {
+                        // ONNX Runtime: the forward pass is one call, so only the serving side is broken down.
+                        Console.WriteLine(
+                            $"           step time: forward {p.GetValueOrDefault("forward") / total:P0}, sampling+detokenize {p.GetValueOrDefault("sample") / total:P0}, " +
+                            $"scheduling {p.GetValueOrDefault("schedule") / total:P0}");
+                    }
+                    else if (total > 0)
                     {
                         var forwardShare = p.GetValueOrDefault("forward") / total;
                         Console.WriteLine(
@@ -97,7 +113,7 @@ internal static class BenchServingCommand
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new ModelRunnerOptions { Threads = threads, MaxBatchTokens = 512, KvCacheMemoryMiB = 1024 };
-        var runner = (LlamaModelRunner)ModelRunnerFactory.Load(path, options);
+        var runner = ModelEngines.Load(path, options, configuration);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IModelRunner>(runner);
@@ -112,7 +128,7 @@ internal static class BenchServingCommand
         return new ServingInstance(provider, hosted, runner, provider.GetRequiredService<IGenerationService>());
     }
 
-    private sealed record ServingInstance(ServiceProvider Provider, List<IHostedService> Hosted, LlamaModelRunner Runner, IGenerationService Service) : IAsyncDisposable
+    private sealed record ServingInstance(ServiceProvider Provider, List<IHostedService> Hosted, IModelRunner Runner, IGenerationService Service) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -49,6 +49,34 @@ public sealed class SloAdmissionTests
     }
 
     [Fact]
+    public void Predicted_misses_are_admitted_within_the_budget_and_refused_once_it_is_spent()
+    {
+        // 2 % of a 200-request window: four predicted misses may be admitted, the fifth is refused.
+        var policy = new SloAdmissionPolicy(TimeSpan.FromMilliseconds(500), missBudget: 0.02);
+        var miss = Context(100, 300, 4, 0.700);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(policy.Evaluate(miss).Admit, $"miss {i} is within the budget");
+        }
+
+        var refused = policy.Evaluate(miss);
+        Assert.False(refused.Admit);
+        Assert.Equal(RefusalReason.SloWouldBreak, refused.Reason);
+
+        // Beyond twice the objective nothing is admitted, budget or not.
+        var fresh = new SloAdmissionPolicy(TimeSpan.FromMilliseconds(500), missBudget: 0.02);
+        Assert.False(fresh.Evaluate(Context(100, 300, 4, 1.001)).Admit);
+
+        // Once enough hits have pushed the old misses out of the window, a miss is admitted again.
+        for (var i = 0; i < SloAdmissionPolicy.Window; i++)
+        {
+            Assert.True(policy.Evaluate(Context(10, 0, 4, 0.050)).Admit);
+        }
+
+        Assert.True(policy.Evaluate(miss).Admit);
+    }
+
+    [Fact]
     public void Queued_prompts_ahead_count_toward_the_prediction()
     {
         var predictor = new TtftPredictor(LinearCost(fixedMs: 10, perTokenMs: 1), Budget);
