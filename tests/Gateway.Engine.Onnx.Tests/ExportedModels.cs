@@ -9,7 +9,7 @@ namespace Gateway.Engine.Onnx.Tests;
 internal static class ExportedModels
 {
     private static readonly Dictionary<(string, ExportPrecision), Lazy<string>> Folders = [];
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"gateway-onnx-tests-{Environment.ProcessId}");
+    private static readonly string Root = TestScratch.Path("onnx");
 
     public static string Stories(ExportPrecision precision) => Get("stories260K.gguf", precision);
 

@@ -24,7 +24,7 @@ internal sealed class OnnxServing : IAsyncDisposable
         {
             EmbeddingLength = 192, BlockCount = 2, HeadCount = 6, KvHeadCount = 2, FeedForwardLength = 256, ContextLength = 1024,
         };
-        var gguf = Path.Combine(Path.GetTempPath(), $"onnx-tests-{Environment.ProcessId}-smollm2-q4_0.gguf");
+        var gguf = TestScratch.Path("onnx-serving-smollm2-q4_0.gguf");
         SyntheticModelWriter.Write(spec, TestModels.Path(spec.TokenizerFile), GgmlType.Q4_0, gguf, seed: 3);
         return ExportedModels.Get(gguf, "smollm2-small", ExportPrecision.Int4);
     });

@@ -40,7 +40,7 @@ internal static class RunnerCases
         {
             EmbeddingLength = 192, BlockCount = 2, HeadCount = 6, KvHeadCount = 2, FeedForwardLength = 256, ContextLength = 1024,
         };
-        var path = Path.Combine(Path.GetTempPath(), $"serving-tests-{Environment.ProcessId}-smollm2-q4_0.gguf");
+        var path = TestScratch.Path("serving-smollm2-q4_0.gguf");
         Gateway.Engine.Gguf.Synthetic.SyntheticModelWriter.Write(spec, TestModels.Path(spec.TokenizerFile), Gateway.Kernels.GgmlType.Q4_0, path, seed: 3);
         return path;
     }

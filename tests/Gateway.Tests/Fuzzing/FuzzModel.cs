@@ -21,7 +21,7 @@ internal static class FuzzModel
 
     private static string Write()
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gateway-fuzz-{Environment.ProcessId}.gguf");
+        var path = TestScratch.Path("fuzz.gguf");
         using var source = GgufFile.Open(TestModels.Path("stories260K.gguf"));
         var writer = new GgufWriter(source.Alignment);
         foreach (var key in source.Metadata.Keys)
