@@ -69,6 +69,8 @@ internal static class BenchCommand
                 Console.WriteLine($"weights    {bytesPerToken / 1048576.0:F1} MiB read per forward -> roofline {roofline:F0} tok/s at batch 1");
             }
 
+            var (passes, warmed) = bench.WarmUp(promptTokens, batchSizes, ctx, TimeSpan.FromSeconds(30));
+            Console.WriteLine($"warm-up    {passes} passes over every shape, {warmed.TotalSeconds:F1} s, until the JIT settled");
             Console.WriteLine($"figures    median (min .. max) of {n} runs");
             profile?.Reset();
             var prefill = bench.Prefill(promptTokens, n);
