@@ -41,6 +41,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _keyScratch;
     private readonly float[][] _valueScratch;
     private readonly Half[] _keyHalf;
+
+    // Floats between the score rows of the queries one ScoresGroup call serves (a context plus the kernel's overrun).
+    private readonly int _scoreStride;
     private readonly List<AttentionSpan> _attentionSpans = [];
 
     // Set per forward pass: how many KV-head groups each span is split into (more than one only when spans are fewer
@@ -93,9 +96,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _keyScratch = new float[_pool.Threads][];
         _valueScratch = new float[_pool.Threads][];
         _keyHalf = new Half[_hp.KvDim];
+        _scoreStride = context + options.BlockSize + AttentionOps.KeyPadding;
         for (var i = 0; i < _scores.Length; i++)
         {
-            _scores[i] = new float[context + AttentionOps.KeyPadding];
+            _scores[i] = new float[AttentionOps.MaxGroupQueries * _scoreStride];
             // Whole blocks of keys, plus the score kernel's padded read past the last row.
             _keyScratch[i] = new float[((context + options.BlockSize) * _hp.KvDim) + AttentionOps.KeyPadding];
             _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
@@ -397,11 +401,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var hd = _hp.HeadDim;
         var kvDim = _hp.KvDim;
         var kvHeads = _hp.KvHeadCount;
-        var group = _hp.HeadCount / kvHeads;
+        var headsPerKv = _hp.HeadCount / kvHeads;
         var blockSize = _kv.BlockSize;
         var blockFloats = (long)blockSize * kvDim;
         var parts = _attentionParts;
         var f16 = _kv.Type == KvCacheType.F16;
+        var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
         fixed (float* scores = _scores[threadIndex])
         fixed (float* keys = _keyScratch[threadIndex])
         fixed (float* values = _valueScratch[threadIndex])
@@ -456,25 +461,40 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                     }
                 }
 
-                for (var t = span.FirstToken; t < span.FirstToken + span.TokenCount; t++)
+                // Up to four consecutive tokens of the span score each key block together (one load of the keys for
+                // all of them); each token then softmaxes and sums over its own causal prefix.
+                var spanEnd = span.FirstToken + span.TokenCount;
+                for (var t = span.FirstToken; t < spanEnd; t += AttentionOps.MaxGroupQueries)
                 {
-                    var visible = _tokenPosition[t] + 1;
-                    fixed (float* output = _attention.Row(t))
+                    var group = Math.Min(AttentionOps.MaxGroupQueries, spanEnd - t);
+                    var groupVisible = _tokenPosition[t + group - 1] + 1;
+                    for (var h = firstHead * headsPerKv; h < endHead * headsPerKv; h++)
                     {
-                        for (var h = firstHead * group; h < endHead * group; h++)
+                        var kvHead = h / headsPerKv;
+                        for (var i = 0; i < group; i++)
                         {
-                            var kvHead = h / group;
-                            var q = query + (t * _hp.QueryDim) + (h * hd);
-                            var headKeys = keys + ((long)kvHead * hd * blockSize);
-                            for (var p0 = 0; p0 < visible; p0 += blockSize)
-                            {
-                                // Writes (and reads) up to KeyPadding positions: past the block they land on positions
-                                // the next block overwrites, or past `visible` where nobody reads.
-                                AttentionOps.Scores(q, headKeys + (p0 / blockSize * blockFloats), hd, blockSize, Math.Min(blockSize, visible - p0), _attentionScale, scores + p0);
-                            }
+                            queries[i] = query + ((t + i) * _hp.QueryDim) + (h * hd);
+                        }
 
-                            VectorOps.Softmax(new Span<float>(scores, visible));
-                            AttentionOps.WeightedSum(scores, values + (kvHead * hd), hd, kvDim, visible, output + (h * hd));
+                        var headKeys = keys + ((long)kvHead * hd * blockSize);
+                        for (var p0 = 0; p0 < groupVisible; p0 += blockSize)
+                        {
+                            // Writes (and reads) up to KeyPadding positions: past the block they land on positions
+                            // the next block overwrites, or past a token's visible prefix where nobody reads.
+                            AttentionOps.ScoresGroup(
+                                queries, group, headKeys + (p0 / blockSize * blockFloats), hd, blockSize,
+                                Math.Min(blockSize, groupVisible - p0), _attentionScale, scores + p0, _scoreStride);
+                        }
+
+                        for (var i = 0; i < group; i++)
+                        {
+                            var visible = _tokenPosition[t + i] + 1;
+                            var tokenScores = scores + ((long)i * _scoreStride);
+                            VectorOps.Softmax(new Span<float>(tokenScores, visible));
+                            fixed (float* output = _attention.Row(t + i))
+                            {
+                                AttentionOps.WeightedSum(tokenScores, values + (kvHead * hd), hd, kvDim, visible, output + (h * hd));
+                            }
                         }
                     }
                 }
