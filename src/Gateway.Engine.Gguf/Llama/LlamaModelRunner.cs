@@ -461,39 +461,44 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                     }
                 }
 
-                // Up to four consecutive tokens of the span score each key block together (one load of the keys for
-                // all of them); each token then softmaxes and sums over its own causal prefix.
-                var spanEnd = span.FirstToken + span.TokenCount;
-                for (var t = span.FirstToken; t < spanEnd; t += AttentionOps.MaxGroupQueries)
+                // The (token, query head) pairs that read the same KV head score each key block together, up to four
+                // at a time (one load of the keys for all of them): consecutive tokens of a prefill span, or the query
+                // heads a grouped-query model shares per KV head in decode. Each pair then softmaxes and sums over its
+                // own token's causal prefix.
+                var spanTokens = span.TokenCount;
+                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
                 {
-                    var group = Math.Min(AttentionOps.MaxGroupQueries, spanEnd - t);
-                    var groupVisible = _tokenPosition[t + group - 1] + 1;
-                    for (var h = firstHead * headsPerKv; h < endHead * headsPerKv; h++)
+                    var headKeys = keys + ((long)kvHead * hd * blockSize);
+                    var pairs = spanTokens * headsPerKv;
+                    for (var first = 0; first < pairs; first += AttentionOps.MaxGroupQueries)
                     {
-                        var kvHead = h / headsPerKv;
-                        for (var i = 0; i < group; i++)
+                        var count = Math.Min(AttentionOps.MaxGroupQueries, pairs - first);
+                        for (var i = 0; i < count; i++)
                         {
-                            queries[i] = query + ((t + i) * _hp.QueryDim) + (h * hd);
+                            var (token, head) = Pair(span, kvHead, headsPerKv, first + i);
+                            queries[i] = query + (token * _hp.QueryDim) + (head * hd);
                         }
 
-                        var headKeys = keys + ((long)kvHead * hd * blockSize);
+                        // Pairs run token-major, so the last one has the longest prefix.
+                        var groupVisible = _tokenPosition[Pair(span, kvHead, headsPerKv, first + count - 1).Token] + 1;
                         for (var p0 = 0; p0 < groupVisible; p0 += blockSize)
                         {
                             // Writes (and reads) up to KeyPadding positions: past the block they land on positions
                             // the next block overwrites, or past a token's visible prefix where nobody reads.
                             AttentionOps.ScoresGroup(
-                                queries, group, headKeys + (p0 / blockSize * blockFloats), hd, blockSize,
+                                queries, count, headKeys + (p0 / blockSize * blockFloats), hd, blockSize,
                                 Math.Min(blockSize, groupVisible - p0), _attentionScale, scores + p0, _scoreStride);
                         }
 
-                        for (var i = 0; i < group; i++)
+                        for (var i = 0; i < count; i++)
                         {
-                            var visible = _tokenPosition[t + i] + 1;
-                            var tokenScores = scores + ((long)i * _scoreStride);
-                            VectorOps.Softmax(new Span<float>(tokenScores, visible));
-                            fixed (float* output = _attention.Row(t + i))
+                            var (token, head) = Pair(span, kvHead, headsPerKv, first + i);
+                            var visible = _tokenPosition[token] + 1;
+                            var pairScores = scores + ((long)i * _scoreStride);
+                            VectorOps.Softmax(new Span<float>(pairScores, visible));
+                            fixed (float* output = _attention.Row(token))
                             {
-                                AttentionOps.WeightedSum(tokenScores, values + (kvHead * hd), hd, kvDim, visible, output + (h * hd));
+                                AttentionOps.WeightedSum(pairScores, values + (kvHead * hd), hd, kvDim, visible, output + (head * hd));
                             }
                         }
                     }
@@ -501,6 +506,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             }
         }
     }
+
+    /// <summary>Pair <paramref name="index"/> of a span's (token, query head) pairs on one KV head, token-major.</summary>
+    private static (int Token, int Head) Pair(AttentionSpan span, int kvHead, int headsPerKv, int index) =>
+        (span.FirstToken + (index / headsPerKv), (kvHead * headsPerKv) + (index % headsPerKv));
 
     private void ComputeLogits(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
     {
