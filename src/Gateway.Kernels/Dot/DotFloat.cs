@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -80,7 +79,7 @@ internal static unsafe class DotFloat
 
     public static float F16Avx512(byte* w, float* x, int n) => F16Chunked(w, x, n, &F32Avx512);
 
-    /// <summary>.NET has no F16C intrinsics; TensorPrimitives widens halves with integer SIMD, then the float kernel runs.</summary>
+    /// <summary>.NET has no F16C intrinsics; <see cref="VectorOps.ConvertToSingle"/> widens halves with integer SIMD, then the float kernel runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float F16Chunked(byte* w, float* x, int n, delegate*<byte*, float*, int, float> dot)
     {
@@ -89,7 +88,7 @@ internal static unsafe class DotFloat
         for (int i = 0; i < n; i += HalfChunk)
         {
             int len = Math.Min(HalfChunk, n - i);
-            TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(w + 2 * i, len), new Span<float>(buffer, len));
+            VectorOps.ConvertToSingle(new ReadOnlySpan<Half>(w + 2 * i, len), new Span<float>(buffer, len));
             sum += dot((byte*)buffer, x + i, len);
         }
 

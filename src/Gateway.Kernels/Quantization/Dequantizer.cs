@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Gateway.Kernels;
@@ -21,7 +20,7 @@ public static unsafe class Dequantizer
                 MemoryMarshal.Cast<byte, float>(src[..(dst.Length * 4)]).CopyTo(dst);
                 return;
             case GgmlType.F16:
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(src[..(dst.Length * 2)]), dst);
+                VectorOps.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(src[..(dst.Length * 2)]), dst);
                 return;
             case GgmlType.BF16:
                 var bits = MemoryMarshal.Cast<byte, ushort>(src[..(dst.Length * 2)]);

@@ -39,25 +39,16 @@ internal sealed class StepCostModel
         lock (_lock)
         {
             // A size seen before tells how fast the machine is now; a new size only extends the shape.
-            if (_tokens[bucket] != 0)
-            {
-                var ratio = Math.Clamp(seconds / Shape(tokens), _speed / OutlierLimit, _speed * OutlierLimit);
-                _speed += SpeedSmoothing * (ratio - _speed);
-            }
-
-            var normalized = seconds / _speed;
-            if (_tokens[bucket] != 0)
-            {
-                normalized = Math.Clamp(normalized, _seconds[bucket] / OutlierLimit, _seconds[bucket] * OutlierLimit);
-            }
-
             if (_tokens[bucket] == 0)
             {
                 _tokens[bucket] = tokens;
-                _seconds[bucket] = normalized;
+                _seconds[bucket] = seconds / _speed;
             }
             else
             {
+                var ratio = Math.Clamp(seconds / Shape(tokens), _speed / OutlierLimit, _speed * OutlierLimit);
+                _speed += SpeedSmoothing * (ratio - _speed);
+                var normalized = Math.Clamp(seconds / _speed, _seconds[bucket] / OutlierLimit, _seconds[bucket] * OutlierLimit);
                 _tokens[bucket] += ShapeSmoothing * (tokens - _tokens[bucket]);
                 _seconds[bucket] += ShapeSmoothing * (normalized - _seconds[bucket]);
             }
