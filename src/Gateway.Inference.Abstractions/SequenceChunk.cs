@@ -9,8 +9,12 @@ namespace Gateway.Inference;
 /// <param name="StartPosition">Position of <c>Tokens[0]</c>: how many tokens of this sequence are already in the KV cache.</param>
 /// <param name="BlockTable">Physical KV block ids, in order, covering at least StartPosition + Tokens.Length positions.</param>
 /// <param name="ComputeLogits">Whether the caller wants logits for the chunk's last token (false for a non-final prefill chunk).</param>
+/// <param name="SequenceId">The same for every chunk of one sequence and unique in the process; 0 when unknown. An engine
+/// may keep a copy of a sequence's state between steps under it (the ONNX engine keeps its staged KV rows), checked
+/// against the block table, which stays the source of truth.</param>
 public readonly record struct SequenceChunk(
     ReadOnlyMemory<int> Tokens,
     int StartPosition,
     ReadOnlyMemory<int> BlockTable,
-    bool ComputeLogits);
+    bool ComputeLogits,
+    long SequenceId = 0);

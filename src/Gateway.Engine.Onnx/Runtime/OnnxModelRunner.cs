@@ -12,6 +12,8 @@ namespace Gateway.Engine.Onnx.Runtime;
 /// of rows (GroupQueryAttention takes a length per row, so rows of any length share a run), and each prefill chunk
 /// runs as a row of its own (ONNX Runtime's CPU attention accepts several new tokens after a past only with one row).
 /// Which sequences are in a step is decided afresh every step, so requests join and leave the batch at any step.
+/// A sequence keeps its staging row from step to step (<see cref="StagingRows"/>): a decode step writes one position
+/// per row, and a row is copied only when its sequence joins, or moves down to fill the place of one that left.
 /// </summary>
 internal sealed unsafe class OnnxModelRunner : IModelRunner
 {
@@ -20,6 +22,10 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     private readonly OrtIoBinding _binding;
     private readonly RunOptions _runOptions = new();
     private readonly BlockKvPool _kv;
+    private readonly StagingRows _staged;
+    private readonly int _minRowLength;
+    private readonly int _maxRowLength;
+    private int _shortStepsInARow;
     private readonly bool _feedsPositions;
     private readonly int _maxRows;
     private readonly int _vocab;
@@ -37,8 +43,9 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     // Per-step scratch, sized once: which chunk each row is, where each chunk's logits go, decode order.
     private readonly int[] _logitsSlot;
     private readonly int[] _decodeOrder;
-    private readonly int[] _decodeKeys;
     private readonly Row[] _rows;
+    private readonly int[] _matched;
+    private readonly bool[] _rowTaken;
     private bool _disposed;
 
     public OnnxModelRunner(GenAiModelConfig config, InferenceSession session, bool feedsPositions, ITokenizer tokenizer, ModelInfo info,
@@ -59,7 +66,11 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         // Staging holds a step's rows at their longest length: as much as the pool itself (rows are its sequences)
         // and at least one full context, so a single row always fits.
         var stagingTokens = Math.Max((long)blocks * options.BlockSize, info.ContextLength + MaxBatchTokens);
-        _kv = new BlockKvPool(config.Layers, config.KvHeads, config.HeadSize, options.BlockSize, blocks, stagingTokens);
+        _maxRowLength = (int)Math.Min(stagingTokens, RoundUp(info.ContextLength, RowLengthGranule));
+        _minRowLength = Math.Min(_maxRowLength, 2 * RowLengthGranule);
+        _kv = new BlockKvPool(config.Layers, config.KvHeads, config.HeadSize, options.BlockSize, blocks, stagingTokens, _minRowLength);
+        _staged = new StagingRows(options.BlockSize);
+        _staged.Reset(_kv.RowCapacity, _kv.RowLength);
         KvCache = new KvCacheGeometry(options.BlockSize, blocks, _kv.BytesPerBlock, KvCacheType.F32);
 
         var rowsCapacity = Math.Max(_maxRows, 1);
@@ -76,8 +87,9 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         _binding = session.CreateIoBinding();
         _logitsSlot = new int[MaxBatchTokens];
         _decodeOrder = new int[MaxBatchTokens];
-        _decodeKeys = new int[MaxBatchTokens];
-        _rows = new Row[rowsCapacity];
+        _rows = new Row[Math.Max(rowsCapacity, MaxBatchTokens)];
+        _matched = new int[MaxBatchTokens];
+        _rowTaken = new bool[MaxBatchTokens];
     }
 
     public ModelInfo Info { get; }
@@ -91,6 +103,12 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     /// <summary>ONNX Runtime runs per step (decode groups plus prefill pieces); what the scheduler cannot see.</summary>
     public long Runs { get; private set; }
 
+    /// <summary>Staging row lengths are multiples of this: a sequence crosses one every 128 tokens, not every step.</summary>
+    private const int RowLengthGranule = 128;
+
+    /// <summary>Steps whose longest row would fit a quarter of the row length before the rows shrink again.</summary>
+    private const int ShrinkAfterSteps = 256;
+
     public void Forward(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -100,57 +118,185 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
             throw new ArgumentException($"logits buffer holds {logits.Length} floats, needs {(long)wanted * _vocab}", nameof(logits));
         }
 
-        // Decode rows, longest first, in groups whose staged [rows × longest] fits; then each prefill chunk alone.
+        FitRowLength(chunks);
+        _staged.BeginStep();
+
+        // Decode rows in groups of at most one run each, starting at row 0, so the sequences that decoded last step
+        // find their rows where they left them; then each prefill piece on a row of its own.
         var decodeCount = 0;
         for (var c = 0; c < chunks.Length; c++)
         {
             if (chunks[c].Tokens.Length == 1)
             {
-                _decodeOrder[decodeCount] = c;
-                _decodeKeys[decodeCount] = -chunks[c].StartPosition;
-                decodeCount++;
+                _decodeOrder[decodeCount++] = c;
             }
         }
 
-        Array.Sort(_decodeKeys, _decodeOrder, 0, decodeCount);
-        for (var i = 0; i < decodeCount;)
+        var groupSize = Math.Min(_maxRows, _kv.RowCapacity);
+        for (var first = 0; first < decodeCount; first += groupSize)
         {
-            var longest = chunks[_decodeOrder[i]].StartPosition + 1;
-            var rows = 0;
-            while (i < decodeCount && rows < _maxRows && (long)(rows + 1) * longest <= _kv.StagingTokens)
-            {
-                _rows[rows++] = new Row(_decodeOrder[i++], 0, 1);
-            }
-
-            Run(chunks, rows, 1, logits);
+            var count = Math.Min(groupSize, decodeCount - first);
+            var firstRow = first + count <= _kv.RowCapacity ? first : 0;
+            PlaceDecodeGroup(chunks, _decodeOrder.AsSpan(first, count), firstRow);
+            Run(chunks, firstRow, count, 1, logits);
         }
 
         for (var c = 0; c < chunks.Length; c++)
         {
-            var length = chunks[c].Tokens.Length;
+            var chunk = chunks[c];
+            var length = chunk.Tokens.Length;
             if (length == 1)
             {
                 continue;
             }
 
+            var row = PlacePrefill(chunk, Math.Min(decodeCount, _kv.RowCapacity - 1));
             for (var offset = 0; offset < length; offset += _maxRows)
             {
                 _rows[0] = new Row(c, offset, Math.Min(_maxRows, length - offset));
-                Run(chunks, 1, _rows[0].Count, logits);
+                Run(chunks, row, 1, _rows[0].Count, logits);
             }
         }
     }
 
-    /// <summary>One ONNX Runtime run over <paramref name="rowCount"/> rows of <paramref name="step"/> new tokens each.</summary>
-    private void Run(ReadOnlySpan<SequenceChunk> chunks, int rowCount, int step, Span<float> logits)
+    /// <summary>
+    /// Sizes the staging rows for this step's longest sequence: up by whole granules at once (every row is re-staged
+    /// then), and back down only after a long run of short steps, so a sequence growing by one token a step, or a
+    /// length hovering around a boundary, does not re-stage every row again and again.
+    /// </summary>
+    private void FitRowLength(ReadOnlySpan<SequenceChunk> chunks)
     {
-        var length = 0;
-        for (var r = 0; r < rowCount; r++)
+        var longest = 0;
+        foreach (var chunk in chunks)
         {
-            var row = _rows[r];
-            length = Math.Max(length, chunks[row.Chunk].StartPosition + row.Offset + step);
+            longest = Math.Max(longest, chunk.StartPosition + chunk.Tokens.Length);
         }
 
+        var rowLength = _kv.RowLength;
+        if (longest > rowLength)
+        {
+            rowLength = (int)Math.Min(_maxRowLength, RoundUp(Math.Max(longest, 2 * rowLength), RowLengthGranule));
+            _shortStepsInARow = 0;
+        }
+        else if (rowLength > _minRowLength && longest * 4 <= rowLength)
+        {
+            if (++_shortStepsInARow < ShrinkAfterSteps)
+            {
+                return;
+            }
+
+            rowLength = (int)Math.Max(_minRowLength, RoundUp(2 * longest, RowLengthGranule));
+            _shortStepsInARow = 0;
+        }
+        else
+        {
+            _shortStepsInARow = 0;
+            return;
+        }
+
+        _kv.SetRowLength(rowLength);
+        _staged.Reset(_kv.RowCapacity, rowLength);
+    }
+
+    /// <summary>
+    /// Puts the decode chunks <paramref name="group"/> on rows [<paramref name="firstRow"/>, + count), each holding its
+    /// sequence's past: a sequence already staged inside that range stays on its row; one staged outside it moves onto
+    /// a free row of the range; one not staged is gathered from its blocks. <see cref="_rows"/> gets the run's rows.
+    /// </summary>
+    private void PlaceDecodeGroup(ReadOnlySpan<SequenceChunk> chunks, ReadOnlySpan<int> group, int firstRow)
+    {
+        var endRow = firstRow + group.Length;
+        _rowTaken.AsSpan(0, group.Length).Clear();
+        for (var i = 0; i < group.Length; i++)
+        {
+            var chunk = chunks[group[i]];
+            var row = _staged.Find(chunk.SequenceId, chunk.StartPosition, chunk.BlockTable.Span);
+            _matched[i] = row;
+            if (row >= firstRow && row < endRow)
+            {
+                _staged.Claim(row);
+                _rowTaken[row - firstRow] = true;
+                _rows[row - firstRow] = new Row(group[i], 0, 1);
+            }
+        }
+
+        var free = 0;
+        for (var i = 0; i < group.Length; i++)
+        {
+            var source = _matched[i];
+            if (source >= firstRow && source < endRow)
+            {
+                continue;
+            }
+
+            while (_rowTaken[free])
+            {
+                free++;
+            }
+
+            var chunk = chunks[group[i]];
+            var row = firstRow + free;
+            // A source lies outside the range, so no free row of the range is a source still to be read. The row's
+            // record is dropped before it is overwritten: a run that then fails leaves nothing to be reused.
+            _staged.Forget(row);
+            if (source >= 0)
+            {
+                _kv.MoveRow(source, row, chunk.StartPosition);
+            }
+            else
+            {
+                _kv.Gather(chunk.BlockTable.Span, 0, chunk.StartPosition, row);
+            }
+
+            _staged.Claim(row);
+            _rowTaken[free] = true;
+            _rows[free] = new Row(group[i], 0, 1);
+        }
+    }
+
+    /// <summary>
+    /// The row a prefill chunk runs on: the row its sequence's earlier chunks left (a prompt longer than one step's
+    /// budget), else the first row from <paramref name="preferredFrom"/> on that no chunk of this step holds — right
+    /// after the decode rows, so that the new sequence joins them there next step without a copy.
+    /// </summary>
+    private int PlacePrefill(in SequenceChunk chunk, int preferredFrom)
+    {
+        var row = _staged.Find(chunk.SequenceId, chunk.StartPosition, chunk.BlockTable.Span);
+        if (row < 0)
+        {
+            row = FirstUnclaimed(Math.Max(0, preferredFrom));
+            if (row < 0)
+            {
+                row = FirstUnclaimed(0);
+            }
+
+            // Every row is this step's: runs before this one are already scattered back, so reuse the first.
+            row = Math.Max(row, 0);
+            _staged.Forget(row);
+            _kv.Gather(chunk.BlockTable.Span, 0, chunk.StartPosition, row);
+        }
+
+        _staged.Claim(row);
+        return row;
+    }
+
+    private int FirstUnclaimed(int from)
+    {
+        for (var r = from; r < _kv.RowCapacity; r++)
+        {
+            if (!_staged.IsClaimed(r))
+            {
+                return r;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>One ONNX Runtime run over rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of <paramref name="step"/> new tokens each.</summary>
+    private void Run(ReadOnlySpan<SequenceChunk> chunks, int firstRow, int rowCount, int step, Span<float> logits)
+    {
+        var length = _kv.RowLength;
         for (var r = 0; r < rowCount; r++)
         {
             var row = _rows[r];
@@ -163,10 +309,10 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
                 _positions[(r * step) + s] = start + s;
             }
 
+            // The mask's sum gives each row its length; its width, the row length, is the shared buffer's.
             var mask = new Span<long>(_mask + ((long)r * length), length);
             mask[..(start + step)].Fill(1);
             mask[(start + step)..].Clear();
-            _kv.Gather(chunk.BlockTable.Span, start, r, length);
         }
 
         var info = OrtMemoryInfo.DefaultInstance;
@@ -180,12 +326,12 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
                 Bind(_config.PositionIdsName ?? "position_ids", Tensor(info, TensorElementType.Int64, (IntPtr)_positions, (long)rowCount * step * sizeof(long), rowCount, step), input: true, ref n);
             }
 
-            var kvBytes = _kv.StagingTensorBytes(rowCount, length);
+            var kvBytes = _kv.StagingTensorBytes(rowCount);
             for (var layer = 0; layer < _config.Layers; layer++)
             {
                 // Past and present are the same memory: the attention appends the new positions in place.
-                var keys = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, false), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
-                var values = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, true), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
+                var keys = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, false, firstRow), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
+                var values = Tensor(info, TensorElementType.Float, _kv.StagingTensor(layer, true, firstRow), kvBytes, rowCount, _config.KvHeads, length, _config.HeadSize);
                 Bind(_pastKeys[layer], keys, input: true, ref n);
                 Bind(_pastValues[layer], values, input: true, ref n);
                 _binding.BindOutput(_presentKeys[layer], keys);
@@ -209,7 +355,9 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         {
             var row = _rows[r];
             var chunk = chunks[row.Chunk];
-            _kv.Scatter(chunk.BlockTable.Span, chunk.StartPosition + row.Offset, step, r, length);
+            var start = chunk.StartPosition + row.Offset;
+            _kv.Scatter(chunk.BlockTable.Span, start, step, firstRow + r);
+            _staged.Record(firstRow + r, chunk.SequenceId, start + step, chunk.BlockTable.Span);
             var last = row.Offset + step == chunk.Tokens.Length;
             if (last && chunk.ComputeLogits)
             {
@@ -218,6 +366,8 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
             }
         }
     }
+
+    private static long RoundUp(long value, int granule) => (value + granule - 1) / granule * granule;
 
     private void Bind(string name, OrtValue value, bool input, ref int n)
     {

@@ -31,6 +31,16 @@ namespace Gateway.Serving.Diagnostics;
 /// <see cref="DemandGaugeSettings.OfferedTimeConstant"/> (10 s: a step in load shows 63 % after 10 s, 95 % after
 /// 30 s), evaluated at read time, so an idle pod decays towards 0 without any traffic.
 /// </para>
+/// <para>
+/// Rising edge: refused work is demand beyond this pod's capacity beyond doubt, and admission starts refusing within
+/// a second or two of a spike. So refused tokens also feed a second average with the short
+/// <see cref="DemandGaugeSettings.RefusedTimeConstant"/>, and the gauge counts refused work at whichever of the two
+/// averages is higher. While refusals grow the short one leads, and the ratio crosses the HPA's threshold a few
+/// seconds into a spike instead of after most of a 15 s sync period (replayed 10x spike: first scale-up at the
+/// first sync, 5 s after the start, instead of 20 s). On the way
+/// down the 10 s average is the higher, so the ratio falls no faster than before. At a steady load both averages
+/// agree and the reading is unchanged; the admitted part of the load, where arrivals are noisy, keeps only the 10 s average.
+/// </para>
 /// Thread safety: submitters, the scheduler loop and the metrics reader share one lock; each call is a few
 /// arithmetic operations and allocates nothing.
 /// </summary>
@@ -43,6 +53,7 @@ internal sealed class DemandGauge
     private readonly DemandGaugeSettings _settings;
     private readonly Lock _lock = new();
     private readonly double _offeredTau;
+    private readonly double _refusedTau;
     private readonly double _generationTau;
     private readonly double _capacityDecayPerSecond;
     private readonly double _backlogHorizon;
@@ -51,6 +62,8 @@ internal sealed class DemandGauge
 
     // Exponentially decayed sums: tokens offered, tokens generated, requests that started generating.
     private double _offeredMass;
+    private double _refusedSlowMass;
+    private double _refusedFastMass;
     private double _offeredRequestMass;
     private double _lastMeanRequestTokens;
     private double _generatedMass;
@@ -71,6 +84,7 @@ internal sealed class DemandGauge
         _backlogHorizon = settings.BacklogHorizon.TotalSeconds;
         _settings = settings;
         _offeredTau = settings.OfferedTimeConstant.TotalSeconds;
+        _refusedTau = settings.RefusedTimeConstant.TotalSeconds;
         _generationTau = settings.GenerationTimeConstant.TotalSeconds;
         _capacityDecayPerSecond = Math.Log(2) / settings.CapacityHalfLife.TotalSeconds;
         _lastUpdate = time.GetTimestamp();
@@ -90,8 +104,8 @@ internal sealed class DemandGauge
         return gauge;
     }
 
-    /// <summary>A request reached admission (whatever admission then decides).</summary>
-    public void RecordOffered(int promptTokens, int maxTokens)
+    /// <summary>A request reached admission and was admitted, or refused for lack of capacity.</summary>
+    public void RecordOffered(int promptTokens, int maxTokens, bool refused = false)
     {
         lock (_lock)
         {
@@ -100,6 +114,11 @@ internal sealed class DemandGauge
             _offeredMass += tokens;
             _offeredRequestMass += 1;
             _lastMeanRequestTokens = _offeredMass / _offeredRequestMass;
+            if (refused)
+            {
+                _refusedSlowMass += tokens;
+                _refusedFastMass += tokens;
+            }
         }
     }
 
@@ -147,13 +166,13 @@ internal sealed class DemandGauge
         }
     }
 
-    /// <summary>Offered tokens per second, smoothed.</summary>
+    /// <summary>Offered tokens per second as the gauge counts them: smoothed, refused work on its rising edge.</summary>
     public double OfferedTokensPerSecond()
     {
         lock (_lock)
         {
             Advance();
-            return _offeredMass / _offeredTau;
+            return OfferedRate();
         }
     }
 
@@ -175,9 +194,13 @@ internal sealed class DemandGauge
             Advance();
             var capacity = DecayedCapacity(_time.GetTimestamp());
             var backlogTokensPerSecond = waiting * _lastMeanRequestTokens / _backlogHorizon;
-            return capacity > 0 ? ((_offeredMass / _offeredTau) + backlogTokensPerSecond) / capacity : 0;
+            return capacity > 0 ? (OfferedRate() + backlogTokensPerSecond) / capacity : 0;
         }
     }
+
+    /// <summary>All offered work on the 10 s average, plus refused work's lead on the short average while refusals grow.</summary>
+    private double OfferedRate() =>
+        (_offeredMass / _offeredTau) + Math.Max(0, (_refusedFastMass / _refusedTau) - (_refusedSlowMass / _offeredTau));
 
     private double ExpectedGeneration(int maxTokens)
     {
@@ -208,6 +231,8 @@ internal sealed class DemandGauge
         var offeredDecay = Math.Exp(-elapsed / _offeredTau);
         _offeredMass *= offeredDecay;
         _offeredRequestMass *= offeredDecay;
+        _refusedSlowMass *= offeredDecay;
+        _refusedFastMass *= Math.Exp(-elapsed / _refusedTau);
         var generationDecay = Math.Exp(-elapsed / _generationTau);
         _generatedMass *= generationDecay;
         _startedMass *= generationDecay;

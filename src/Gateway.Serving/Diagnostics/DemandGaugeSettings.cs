@@ -4,9 +4,11 @@ namespace Gateway.Serving.Diagnostics;
 /// How <see cref="DemandGauge"/> smooths and measures. Fixed in the product (<see cref="Default"/>): the HPA target in
 /// deploy/k8s is explained in terms of these windows, so they are not a configuration knob.
 /// </summary>
-/// <param name="OfferedTimeConstant">EWMA time constant of the offered token rate. 10 s: fast enough that a spike
-/// crosses the HPA target within one 15 s sync period, long enough that Poisson noise at a few requests per second
-/// stays around ±15 %, well inside what the HPA's scale-down stabilization absorbs.</param>
+/// <param name="OfferedTimeConstant">EWMA time constant of the offered token rate. 10 s: long enough that the noise of
+/// bursty arrivals at a few requests per second stays well inside the HPA's tolerance and scale-down stabilization;
+/// a spike's rising edge comes through the refused-work average instead.</param>
+/// <param name="RefusedTimeConstant">Time constant of the second, faster average of refused work (3 s: a spike's
+/// refusals show 80 % after 5 s, so the next scrape and sync see them; see <see cref="DemandGauge"/>).</param>
 /// <param name="GenerationTimeConstant">EWMA time constant of the mean tokens generated per request (60 s: the
 /// request mix changes slowly, and one long generation must not swing the estimate).</param>
 /// <param name="CapacitySampleBusySeconds">Engine busy time per capacity sample (5 s: long enough to mix prefill-heavy
@@ -18,6 +20,7 @@ namespace Gateway.Serving.Diagnostics;
 /// request has generated.</param>
 internal readonly record struct DemandGaugeSettings(
     TimeSpan OfferedTimeConstant,
+    TimeSpan RefusedTimeConstant,
     TimeSpan GenerationTimeConstant,
     double CapacitySampleBusySeconds,
     TimeSpan CapacityHalfLife,
@@ -25,11 +28,13 @@ internal readonly record struct DemandGaugeSettings(
     int DefaultExpectedGeneration)
 {
     public static DemandGaugeSettings Default { get; } = new(
-        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), 5.0, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), 256);
+        TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60), 5.0, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(10), 256);
 
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(OfferedTimeConstant, TimeSpan.Zero, nameof(OfferedTimeConstant));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefusedTimeConstant, TimeSpan.Zero, nameof(RefusedTimeConstant));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RefusedTimeConstant, OfferedTimeConstant, nameof(RefusedTimeConstant));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(GenerationTimeConstant, TimeSpan.Zero, nameof(GenerationTimeConstant));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CapacitySampleBusySeconds, nameof(CapacitySampleBusySeconds));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CapacityHalfLife, TimeSpan.Zero, nameof(CapacityHalfLife));

@@ -92,9 +92,9 @@ internal sealed class GenerationService : IGenerationService, IAsyncDisposable
             return Refuse(request, RefusalReason.PromptTooLong, TimeSpan.Zero);
         }
 
-        _metrics.Demand.RecordOffered(promptLength, request.MaxTokens); // refused or not: see DemandGauge
-
+        // Refused or not, the request is demand (see DemandGauge); a refused one also marks the spike's rising edge.
         var decision = _queue.TryReserve(promptLength, out var predictedTtft);
+        _metrics.Demand.RecordOffered(promptLength, request.MaxTokens, refused: !decision.Admit);
         if (!decision.Admit)
         {
             return Refuse(request, decision.Reason, decision.RetryAfter);

@@ -13,6 +13,8 @@ namespace Gateway.Serving.Scheduling;
 /// </summary>
 internal sealed class SequenceState
 {
+    private static long s_lastSequenceId;
+
     private readonly int[] _tokens;
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -51,6 +53,12 @@ internal sealed class SequenceState
 
     /// <summary>Submit order: ties within a priority class are broken by it (FIFO).</summary>
     public long ArrivalOrder { get; }
+
+    /// <summary>
+    /// Unique in the process, warm-up sequences included (their arrival orders restart at 1): the engine may key
+    /// per-sequence state on it (<see cref="SequenceChunk.SequenceId"/>).
+    /// </summary>
+    public long SequenceId { get; } = Interlocked.Increment(ref s_lastSequenceId);
 
     public CancellationToken Cancellation { get; }
 

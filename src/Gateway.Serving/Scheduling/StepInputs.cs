@@ -57,7 +57,8 @@ internal sealed class StepInputs
                 sequence.TokenRange(sequence.NumComputedTokens, numTokens),
                 sequence.NumComputedTokens,
                 sequence.Blocks.Table,
-                computeLogits);
+                computeLogits,
+                sequence.SequenceId);
         }
     }
 

@@ -11,6 +11,7 @@ namespace Gateway.Benchmarking;
 internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
 {
     private readonly Random _random = new(seed);
+    private long _nextSequenceId = 1;
 
     /// <summary>
     /// Runs every measured shape until the JIT has settled: .NET first runs a method unoptimized and recompiles it with
@@ -86,14 +87,17 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
         var samples = new List<double>();
         for (var r = 0; r < repeats + 1; r++)
         {
-            // Fill each sequence's context first (untimed) so decode attends over a realistic history.
+            // Fill each sequence's context first (untimed) so decode attends over a realistic history. Each round's
+            // sequences are new ones (fresh ids), as in serving, where an engine may keep state per sequence.
+            var firstId = _nextSequenceId;
+            _nextSequenceId += sequences;
             for (var s = 0; s < sequences; s++)
             {
                 var prompt = RandomTokens(context);
                 for (var offset = 0; offset < context; offset += runner.MaxBatchTokens)
                 {
                     var length = Math.Min(runner.MaxBatchTokens, context - offset);
-                    runner.Forward([new SequenceChunk(prompt.AsMemory(offset, length), offset, tables[s], false)], single);
+                    runner.Forward([new SequenceChunk(prompt.AsMemory(offset, length), offset, tables[s], false, firstId + s)], single);
                 }
             }
 
@@ -102,7 +106,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
             {
                 for (var s = 0; s < sequences; s++)
                 {
-                    chunks[s] = new SequenceChunk(new[] { _random.Next(runner.Info.VocabSize) }, context + step, tables[s], true);
+                    chunks[s] = new SequenceChunk(new[] { _random.Next(runner.Info.VocabSize) }, context + step, tables[s], true, firstId + s);
                 }
 
                 runner.Forward(chunks, logits);

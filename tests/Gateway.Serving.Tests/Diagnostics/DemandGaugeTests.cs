@@ -98,6 +98,49 @@ public sealed class DemandGaugeTests
     }
 
     [Fact]
+    public void Refusals_lift_the_gauge_past_the_threshold_within_seconds_and_it_falls_no_faster_than_before()
+    {
+        var simulation = new ServingSimulation();
+        simulation.SetOpenLoopRate(2);
+        simulation.Run(60);
+        simulation.SetOpenLoopRate(20);
+        var spike = new List<double>();
+
+        simulation.Run(60, spike.Add);
+
+        // Two seconds in, admission has refused for about a second; counted on the 10 s average alone they would leave
+        // the reading at 0.76, under the threshold (measured with RefusedTimeConstant set to 10 s).
+        Assert.True(spike[1] > HpaTarget * 1.1, $"2 s into the spike the gauge reads {spike[1]:F2}");
+        // At the spike's steady state both averages of refused work agree: the reading is the offered multiple.
+        var multiple = 20 * simulation.OfferedTokensPerRequest / ServingSimulation.CapacityTokensPerSecond;
+        Assert.Equal(multiple, spike[^1], multiple * 0.06);
+
+        simulation.SetOpenLoopRate(2);
+        var after = new List<double>();
+        simulation.Run(10, after.Add);
+
+        // Back at 0.2 of capacity, the reading decays on the 10 s average: e^-1 of the excess is left after 10 s.
+        var baseline = 2 * simulation.OfferedTokensPerRequest / ServingSimulation.CapacityTokensPerSecond;
+        var expected = baseline + ((spike[^1] - baseline) * Math.Exp(-1));
+        Assert.Equal(expected, after[^1], expected * 0.1);
+    }
+
+    [Fact]
+    public void A_refusal_counts_on_the_short_average_only_while_refusals_grow()
+    {
+        var time = new ManualTimeProvider();
+        var gauge = new DemandGauge(time, DemandGaugeSettings.Default);
+        gauge.RecordOffered(promptTokens: 100, maxTokens: 50, refused: true);
+
+        // Just refused: the 3 s average leads, 150/3 against 150/10; the admitted-work term holds all 150 on 10 s.
+        Assert.Equal((150 / 10.0) + ((150 / 3.0) - (150 / 10.0)), gauge.OfferedTokensPerSecond(), 6);
+
+        time.Advance(10);
+        // The short average has decayed below the long one: only the 10 s average is left.
+        Assert.Equal(150 / 10.0 * Math.Exp(-1), gauge.OfferedTokensPerSecond(), 6);
+    }
+
+    [Fact]
     public void Reads_zero_until_capacity_is_measured_and_counts_max_tokens_until_requests_have_generated()
     {
         var time = new ManualTimeProvider();

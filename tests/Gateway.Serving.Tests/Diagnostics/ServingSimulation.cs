@@ -120,9 +120,10 @@ internal sealed class ServingSimulation
     private bool Submit(int client)
     {
         Offered++;
-        Gauge.RecordOffered(PromptTokens, GeneratedTokens);
         var estimatedTtft = (_queuedPromptTokens + PromptTokens) / CapacityTokensPerSecond;
-        if (_admission && _queuedPromptTokens > 0 && estimatedTtft > SloSeconds)
+        var refuse = _admission && _queuedPromptTokens > 0 && estimatedTtft > SloSeconds;
+        Gauge.RecordOffered(PromptTokens, GeneratedTokens, refuse);
+        if (refuse)
         {
             Refused++;
             return false;
