@@ -20,9 +20,11 @@ internal sealed class StepCostModel
     private const double ShapeSmoothing = 0.05;
     private const double SpeedSmoothing = 0.25;
     private const double OutlierLimit = 2;
+    private const int FirstSamples = 4;
 
     private readonly double[] _seconds = new double[BucketCount];
     private readonly double[] _tokens = new double[BucketCount];
+    private readonly int[] _samples = new int[BucketCount];
     private readonly Lock _lock = new();
     private double _speed = 1;
 
@@ -38,21 +40,30 @@ internal sealed class StepCostModel
         var bucket = BucketOf(tokens);
         lock (_lock)
         {
-            // A size seen before tells how fast the machine is now; a new size only extends the shape.
-            if (_tokens[bucket] == 0)
+            // A size seen before tells how fast the machine is now; a new size only extends the shape. A size's first
+            // few samples set its shape by their minimum: a stall only ever adds time, and a size first met during one
+            // (in the warm-up, while the JIT recompiles in the background, some sizes are met only once or twice) would
+            // otherwise stay inflated for hundreds of steps at the slow smoothing, and admission would refuse requests
+            // it could serve.
+            var normalized = seconds / _speed;
+            if (_samples[bucket] < FirstSamples)
             {
-                _tokens[bucket] = tokens;
-                _seconds[bucket] = seconds / _speed;
+                if (_samples[bucket] == 0 || normalized < _seconds[bucket])
+                {
+                    _tokens[bucket] = tokens;
+                    _seconds[bucket] = normalized;
+                }
             }
             else
             {
                 var ratio = Math.Clamp(seconds / Shape(tokens), _speed / OutlierLimit, _speed * OutlierLimit);
                 _speed += SpeedSmoothing * (ratio - _speed);
-                var normalized = Math.Clamp(seconds / _speed, _seconds[bucket] / OutlierLimit, _seconds[bucket] * OutlierLimit);
+                normalized = Math.Clamp(seconds / _speed, _seconds[bucket] / OutlierLimit, _seconds[bucket] * OutlierLimit);
                 _tokens[bucket] += ShapeSmoothing * (tokens - _tokens[bucket]);
                 _seconds[bucket] += ShapeSmoothing * (normalized - _seconds[bucket]);
             }
 
+            _samples[bucket]++;
             HasData = true;
         }
     }

@@ -90,6 +90,27 @@ public sealed class StepCostModelTests
     }
 
     [Fact]
+    public void A_size_first_met_in_a_stall_is_predicted_right_within_a_few_of_its_steps()
+    {
+        var model = new StepCostModel();
+        for (var i = 0; i < 20; i++)
+        {
+            model.Record(16, 0.015);
+        }
+
+        model.Record(256, 1.0); // the first 256-token step ever, stalled: it really takes 0.12 s
+
+        for (var i = 0; i < 10; i++)
+        {
+            model.Record(16, 0.015);
+            model.Record(256, 0.12);
+        }
+
+        Assert.InRange(model.StepSeconds(256), 0.12 * 0.95, 0.12 * 1.25);
+        Assert.InRange(model.StepSeconds(16), 0.015 * 0.95, 0.015 * 1.1);
+    }
+
+    [Fact]
     public void A_lasting_slowdown_comes_through_within_a_few_steps()
     {
         var model = new StepCostModel();
