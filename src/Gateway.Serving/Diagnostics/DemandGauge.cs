@@ -36,8 +36,7 @@ namespace Gateway.Serving.Diagnostics;
 /// a second or two of a spike. So refused tokens also feed a second average with the short
 /// <see cref="DemandGaugeSettings.RefusedTimeConstant"/>, and the gauge counts refused work at whichever of the two
 /// averages is higher. While refusals grow the short one leads, and the ratio crosses the HPA's threshold a few
-/// seconds into a spike instead of after most of a 15 s sync period (replayed 10x spike: first scale-up at the
-/// first sync, 5 s after the start, instead of 20 s). On the way
+/// seconds after admission starts refusing instead of after most of a 15 s sync period. On the way
 /// down the 10 s average is the higher, so the ratio falls no faster than before. At a steady load both averages
 /// agree and the reading is unchanged; the admitted part of the load, where arrivals are noisy, keeps only the 10 s average.
 /// </para>
