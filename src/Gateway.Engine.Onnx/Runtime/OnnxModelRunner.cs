@@ -66,7 +66,8 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         // Staging holds a step's rows at their longest length: as much as the pool itself (rows are its sequences)
         // and at least one full context, so a single row always fits.
         var stagingTokens = Math.Max((long)blocks * options.BlockSize, info.ContextLength + MaxBatchTokens);
-        _maxRowLength = (int)Math.Min(stagingTokens, RoundUp(info.ContextLength, RowLengthGranule));
+        // Never past the context: the mask's width is the attention's total length, which the rotary tables must cover.
+        _maxRowLength = (int)Math.Min(stagingTokens, info.ContextLength);
         _minRowLength = Math.Min(_maxRowLength, 2 * RowLengthGranule);
         _kv = new BlockKvPool(config.Layers, config.KvHeads, config.HeadSize, options.BlockSize, blocks, stagingTokens, _minRowLength);
         _staged = new StagingRows(options.BlockSize);

@@ -20,7 +20,7 @@ public sealed class HpaReplayTests
         Assert.Equal(2, spec.ScaleUp.Policies.Count);
         Assert.Equal(300, spec.ScaleDown.StabilizationWindowSeconds);
         Assert.Equal("Min", spec.ScaleDown.SelectPolicy);
-        Assert.Equal((0.1, 15.0, 15.0), (spec.Tolerance, spec.SyncPeriodSeconds, spec.ScrapeIntervalSeconds));
+        Assert.Equal((0.1, 15.0, 5.0), (spec.Tolerance, spec.SyncPeriodSeconds, spec.ScrapeIntervalSeconds));
         Assert.Equal(["Resource cpu"], spec.OtherMetrics);
     }
 
