@@ -104,7 +104,8 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     /// <summary>ONNX Runtime runs per step (decode groups plus prefill pieces); what the scheduler cannot see.</summary>
     public long Runs { get; private set; }
 
-    /// <summary>Staging row lengths are multiples of this: a sequence crosses one every 128 tokens, not every step.</summary>
+    /// <summary>Staging row lengths are multiples of this, and at least double when they grow: growing sequences re-stage
+    /// the rows once per doubling, not every step.</summary>
     private const int RowLengthGranule = 128;
 
     /// <summary>Steps whose longest row would fit a quarter of the row length before the rows shrink again.</summary>
