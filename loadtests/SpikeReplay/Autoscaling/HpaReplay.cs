@@ -26,18 +26,30 @@ internal static class HpaReplay
             return result;
         }
 
+        // The price of a fast signal shows here too: phases in which the fleet grew before the spike began, on the
+        // baseline's own bursts.
         var delays = new List<double>();
+        var early = 0;
         for (var sync = 0; sync < (int)spec.SyncPeriodSeconds; sync++)
         {
             for (var scrape = 0; scrape < (int)spec.ScrapeIntervalSeconds; scrape++)
             {
                 var shifted = RunOnce(input, spec, settings with { SyncOffsetSeconds = sync, ScrapeOffsetSeconds = scrape });
                 delays.Add(shifted.FirstScaleUpAfterSpikeSeconds ?? double.PositiveInfinity);
+                if (shifted.Seconds.Any(s => s.Second < result.SpikeStartSeconds && s.Replicas > settings.RecordedReplicas))
+                {
+                    early++;
+                }
             }
         }
 
         delays.Sort();
-        return result with { FirstScaleUpOverPhases = [delays[0], delays[delays.Count / 2], delays[^1]] };
+        return result with
+        {
+            FirstScaleUpOverPhases = [delays[0], delays[delays.Count / 2], delays[^1]],
+            PhasesScalingUpBeforeSpike = early,
+            Phases = delays.Count,
+        };
     }
 
     private static HpaReplayResult RunOnce(HpaReplayInput input, HpaSpec spec, HpaReplaySettings settings)

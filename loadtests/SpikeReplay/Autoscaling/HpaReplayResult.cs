@@ -72,6 +72,13 @@ internal sealed record HpaReplayResult
     [JsonPropertyName("first_scale_up_over_phases_s")]
     public IReadOnlyList<double>? FirstScaleUpOverPhases { get; init; }
 
+    /// <summary>Of <see cref="Phases"/> sync and scrape phases, those in which the fleet grew before the spike's start.</summary>
+    [JsonPropertyName("phases_scaling_up_before_spike")]
+    public int? PhasesScalingUpBeforeSpike { get; init; }
+
+    [JsonPropertyName("phases")]
+    public int? Phases { get; init; }
+
     [JsonPropertyName("seconds")]
     public required IReadOnlyList<HpaReplaySecond> Seconds { get; init; }
 }

@@ -67,6 +67,11 @@ internal static class HpaReplayReport
             md.AppendLine(c, $"| same, over all {r.Hpa.SyncPeriodSeconds:G3} x {r.Hpa.ScrapeIntervalSeconds:G3} sync/scrape phases (min / median / max) | {phases[0]:G4} / {phases[1]:G4} / {phases[2]:G4} s |");
         }
 
+        if (r.PhasesScalingUpBeforeSpike is { } early && r.Phases is { } all)
+        {
+            md.AppendLine(c, $"| phases in which the fleet grew before the spike (on baseline bursts) | {early} of {all} |");
+        }
+
         md.AppendLine(c, $"| peak fleet demand (pod capacities) / pods to cover it | {r.PeakFleetDemand?.ToString("F2", c) ?? "-"} / {r.PodsToCoverPeak?.ToString(c) ?? "-"} |");
         md.AppendLine(c, $"| peak replicas | {r.PeakReplicas} |");
         md.AppendLine(c, $"| ready capacity covers demand from (after the spike's start) | {Seconds(r.CapacityCaughtUpAfterSpikeSeconds)} |");

@@ -53,8 +53,27 @@ public sealed class HpaReplayTests
         Assert.InRange(result.CapacityCaughtUpAfterSpikeSeconds!.Value, 45, 45 + (2 * spec.SyncPeriodSeconds));
         Assert.True(result.ReplayedRefusals < result.RecordedRefusals);
         Assert.Equal(3, result.FirstScaleUpOverPhases!.Count);
-        // Before the spike the fleet stays at minReplicas.
+        // Before the spike the fleet stays at minReplicas, in every phase.
         Assert.All(result.Seconds.Where(s => s.Second < 70), s => Assert.Equal(3, s.Replicas));
+        Assert.Equal((0, 15 * 15), (result.PhasesScalingUpBeforeSpike, result.Phases)); // scrape: the 15 s default
+    }
+
+    [Fact]
+    public void A_baseline_burst_the_gauge_sees_counts_the_phases_whose_scrape_lands_in_it()
+    {
+        var spec = HpaManifestReader.Read(RepoFile("deploy/k8s/overlays/prod/gateway-hpa.yaml"), RepoFile("deploy/k8s/components/prometheus-operator/gateway-servicemonitor.yaml"));
+        var input = SyntheticSpike(baseline: 0.25, spike: 2.5, spikeStart: 70, spikeEnd: 130, end: 190);
+        // Three seconds at 1.2 per pod from 46 s: above the 0.88 threshold, as a partly refused burst reads.
+        var burst = input with
+        {
+            Seconds = [.. input.Seconds.Select(s => s.Second is >= 46 and < 49 ? s with { Demand = 1.2 } : s)],
+        };
+
+        var result = HpaReplay.Run(burst, spec, new HpaReplaySettings(RecordedReplicas: 3, PodStartupSeconds: 45));
+
+        // A 5 s scrape lands in the 3 s burst at 3 of its 5 offsets, and the reading it takes stands for 5 s, which
+        // 5 of the 15 sync offsets act on: 15 of the 75 phases add pods before the spike.
+        Assert.Equal((3 * 5, 15 * 5), (result.PhasesScalingUpBeforeSpike, result.Phases));
     }
 
     [Fact]
