@@ -17,6 +17,13 @@ namespace Gateway.Engine.Onnx.Runtime;
 /// </summary>
 internal sealed unsafe class OnnxModelRunner : IModelRunner
 {
+    /// <summary>Staging row lengths are multiples of this, and at least double when they grow: growing sequences re-stage
+    /// the rows once per doubling, not every step.</summary>
+    private const int RowLengthGranule = 128;
+
+    /// <summary>Steps whose longest row would fit a quarter of the row length before the rows shrink again.</summary>
+    private const int ShrinkAfterSteps = 256;
+
     private readonly GenAiModelConfig _config;
     private readonly InferenceSession _session;
     private readonly OrtIoBinding _binding;
@@ -25,7 +32,6 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     private readonly StagingRows _staged;
     private readonly int _minRowLength;
     private readonly int _maxRowLength;
-    private int _shortStepsInARow;
     private readonly bool _feedsPositions;
     private readonly int _maxRows;
     private readonly int _vocab;
@@ -40,12 +46,14 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     private readonly string[] _presentValues;
     private readonly OrtValue?[] _values;
 
-    // Per-step scratch, sized once: which chunk each row is, where each chunk's logits go, decode order.
+    // Per-step scratch, sized once: where each chunk's logits go, decode order, the rows of a run, the staged row each
+    // decode chunk was found on, which rows of a decode group are taken.
     private readonly int[] _logitsSlot;
     private readonly int[] _decodeOrder;
     private readonly Row[] _rows;
     private readonly int[] _matched;
     private readonly bool[] _rowTaken;
+    private int _shortStepsInARow;
     private bool _disposed;
 
     public OnnxModelRunner(GenAiModelConfig config, InferenceSession session, bool feedsPositions, ITokenizer tokenizer, ModelInfo info,
@@ -63,8 +71,8 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         var tokenBytes = (long)config.Layers * 2 * config.KvHeads * config.HeadSize * sizeof(float);
         var bytesPerBlock = tokenBytes * options.BlockSize;
         var blocks = options.KvCacheBlocks ?? (int)Math.Max(1, options.KvCacheMemoryMiB * (1L << 20) / bytesPerBlock);
-        // Staging holds a step's rows at their longest length: as much as the pool itself (rows are its sequences)
-        // and at least one full context, so a single row always fits.
+        // Staging holds as many positions as the pool itself (its rows are the pool's sequences), and at least one full
+        // context and a step, so a single row always fits.
         var stagingTokens = Math.Max((long)blocks * options.BlockSize, info.ContextLength + MaxBatchTokens);
         // Never past the context: the mask's width is the attention's total length, which the rotary tables must cover.
         _maxRowLength = (int)Math.Min(stagingTokens, info.ContextLength);
@@ -103,13 +111,6 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
 
     /// <summary>ONNX Runtime runs per step (decode groups plus prefill pieces); what the scheduler cannot see.</summary>
     public long Runs { get; private set; }
-
-    /// <summary>Staging row lengths are multiples of this, and at least double when they grow: growing sequences re-stage
-    /// the rows once per doubling, not every step.</summary>
-    private const int RowLengthGranule = 128;
-
-    /// <summary>Steps whose longest row would fit a quarter of the row length before the rows shrink again.</summary>
-    private const int ShrinkAfterSteps = 256;
 
     public void Forward(ReadOnlySpan<SequenceChunk> chunks, Span<float> logits)
     {
