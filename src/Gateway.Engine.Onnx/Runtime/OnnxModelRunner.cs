@@ -38,7 +38,6 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     private readonly long* _inputIds;
     private readonly long* _positions;
     private readonly long* _mask;
-    private readonly long _maskCapacity;
     private readonly float* _logits;
     private readonly string[] _pastKeys;
     private readonly string[] _pastValues;
@@ -85,8 +84,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         var rowsCapacity = Math.Max(_maxRows, 1);
         _inputIds = (long*)NativeMemory.Alloc((nuint)(rowsCapacity * sizeof(long)));
         _positions = (long*)NativeMemory.Alloc((nuint)(rowsCapacity * sizeof(long)));
-        _maskCapacity = stagingTokens;
-        _mask = (long*)NativeMemory.Alloc((nuint)(_maskCapacity * sizeof(long)));
+        _mask = (long*)NativeMemory.Alloc((nuint)(stagingTokens * sizeof(long)));
         _logits = (float*)NativeMemory.AlignedAlloc((nuint)((long)rowsCapacity * _vocab * sizeof(float)), 64);
         _pastKeys = [.. Enumerable.Range(0, config.Layers).Select(config.PastKey)];
         _pastValues = [.. Enumerable.Range(0, config.Layers).Select(config.PastValue)];
@@ -96,9 +94,10 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         _binding = session.CreateIoBinding();
         _logitsSlot = new int[MaxBatchTokens];
         _decodeOrder = new int[MaxBatchTokens];
-        _rows = new Row[Math.Max(rowsCapacity, MaxBatchTokens)];
-        _matched = new int[MaxBatchTokens];
-        _rowTaken = new bool[MaxBatchTokens];
+        // A run has at most MaxRowsPerRun rows: a decode group, or one prefill piece.
+        _rows = new Row[rowsCapacity];
+        _matched = new int[rowsCapacity];
+        _rowTaken = new bool[rowsCapacity];
     }
 
     public ModelInfo Info { get; }

@@ -22,8 +22,6 @@ internal sealed class StagingRows
         _blockSize = blockSize;
     }
 
-    public int Count => _sequence.Length;
-
     /// <summary>Forgets every row and sizes the table for <paramref name="rows"/> rows of <paramref name="rowLength"/> positions.</summary>
     public void Reset(int rows, int rowLength)
     {
