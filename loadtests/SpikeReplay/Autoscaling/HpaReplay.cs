@@ -13,7 +13,7 @@ namespace SpikeReplay.Autoscaling;
 /// refusals are what its arrivals exceed the ready pods' throughput by, each pod admitting what the recorded pod
 /// admitted per second while it was refusing (its capacity at the objective), never more than recorded.
 /// </para>
-/// Not replayed: the CPU (Resource) backstop, which can only add pods, and the lag with which a pod's 10 s moving
+/// Not replayed: the CPU (Resource) backstop, which can only add pods, and the lag with which a pod's moving
 /// average follows a change in its share of the traffic.
 /// </summary>
 internal static class HpaReplay

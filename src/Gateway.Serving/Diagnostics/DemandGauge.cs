@@ -28,17 +28,15 @@ namespace Gateway.Serving.Diagnostics;
 /// </para>
 /// <para>
 /// Smoothing: the offered rate is an exponentially weighted moving average with time constant
-/// <see cref="DemandGaugeSettings.OfferedTimeConstant"/> (10 s: a step in load shows 63 % after 10 s, 95 % after
-/// 30 s), evaluated at read time, so an idle pod decays towards 0 without any traffic.
+/// <see cref="DemandGaugeSettings.OfferedTimeConstant"/> (5 s, one scrape interval: a step in load shows 63 % at the
+/// next scrape, 95 % after 15 s), evaluated at read time, so an idle pod decays towards 0 without any traffic.
 /// </para>
 /// <para>
 /// Rising edge: refused work is demand beyond this pod's capacity beyond doubt, and admission starts refusing within
-/// a second or two of a spike. So refused tokens also feed a second average with the short
+/// a second or two of a spike. So refused tokens also feed a second average with the shorter
 /// <see cref="DemandGaugeSettings.RefusedTimeConstant"/>, and the gauge counts refused work at whichever of the two
-/// averages is higher. While refusals grow the short one leads, and the ratio crosses the HPA's threshold a few
-/// seconds after admission starts refusing instead of after most of a 15 s sync period. On the way
-/// down the 10 s average is the higher, so the ratio falls no faster than before. At a steady load both averages
-/// agree and the reading is unchanged; the admitted part of the load, where arrivals are noisy, keeps only the 10 s average.
+/// averages is higher. While refusals grow the short one leads and adds margin at the first scrape of a spike; on the
+/// way down the offered average is the higher; at a steady load both agree and the reading is unchanged.
 /// </para>
 /// Thread safety: submitters, the scheduler loop and the metrics reader share one lock; each call is a few
 /// arithmetic operations and allocates nothing.
@@ -197,7 +195,7 @@ internal sealed class DemandGauge
         }
     }
 
-    /// <summary>All offered work on the 10 s average, plus refused work's lead on the short average while refusals grow.</summary>
+    /// <summary>All offered work on its average, plus refused work's lead on the short average while refusals grow.</summary>
     private double OfferedRate() =>
         (_offeredMass / _offeredTau) + Math.Max(0, (_refusedFastMass / _refusedTau) - (_refusedSlowMass / _offeredTau));
 

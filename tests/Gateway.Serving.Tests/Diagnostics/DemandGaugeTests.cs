@@ -12,6 +12,12 @@ public sealed class DemandGaugeTests
     /// <summary>The HPA's target for the gauge (deploy/k8s/overlays/prod/gateway-hpa.yaml, averageValue).</summary>
     private const double HpaTarget = 0.8;
 
+    /// <summary>The offered rate's time constant in seconds (5 s, the ServiceMonitor's scrape interval).</summary>
+    private static readonly double Tau = DemandGaugeSettings.Default.OfferedTimeConstant.TotalSeconds;
+
+    /// <summary>The refused-work average's time constant in seconds.</summary>
+    private static readonly double RefusedTau = DemandGaugeSettings.Default.RefusedTimeConstant.TotalSeconds;
+
     [Fact]
     public void Closed_loop_overload_reads_above_the_hpa_target_and_idle_reads_below_a_tenth_of_it()
     {
@@ -98,7 +104,27 @@ public sealed class DemandGaugeTests
     }
 
     [Fact]
-    public void Refusals_lift_the_gauge_past_the_threshold_within_seconds_and_it_falls_no_faster_than_before()
+    public void A_step_in_offered_work_shows_63_percent_by_the_next_scrape()
+    {
+        // The ServiceMonitor scrapes every 5 s and the HPA syncs on the newest sample, so the time constant is one
+        // scrape interval: a step shows 1 - e^-1 of itself in the first scrape after it.
+        var time = new ManualTimeProvider();
+        var gauge = new DemandGauge(time, DemandGaugeSettings.Default);
+        for (var i = 0; i < 50; i++)
+        {
+            time.Advance(0.1);
+            gauge.RecordOffered(promptTokens: 60, maxTokens: 40, refused: false); // 1,000 tokens/s from t = 0
+        }
+
+        gauge.RecordStep(5.0, 5000); // capacity 1,000 tokens/s, measured now so its half-life has not begun
+
+        // 100 tokens every 0.1 s on a 5 s average: 20 (1 - e^-1) / (1 - e^-0.02) = 638.5 tokens/s, 0.64 of capacity.
+        // On a 10 s average it would read 0.40.
+        Assert.Equal(0.6385, gauge.Ratio(), 3);
+    }
+
+    [Fact]
+    public void Refusals_lift_the_gauge_past_the_threshold_within_seconds_and_it_falls_back_on_the_offered_average()
     {
         var simulation = new ServingSimulation();
         simulation.SetOpenLoopRate(2);
@@ -108,9 +134,10 @@ public sealed class DemandGaugeTests
 
         simulation.Run(60, spike.Add);
 
-        // Two seconds in, admission has refused for about a second; counted on the 10 s average alone they would leave
-        // the reading at 0.76, under the threshold (measured with RefusedTimeConstant set to 10 s).
-        Assert.True(spike[1] > HpaTarget * 1.1, $"2 s into the spike the gauge reads {spike[1]:F2}");
+        // Two seconds in, admission has refused for about a second. The reading is 1.24; it would be 1.10 without the
+        // refused-work lead (RefusedTimeConstant set to OfferedTimeConstant) and 0.76 on a 10 s average alone, under
+        // the HPA's threshold of 0.88.
+        Assert.True(spike[1] > 1.2, $"2 s into the spike the gauge reads {spike[1]:F2}");
         // At the spike's steady state both averages of refused work agree: the reading is the offered multiple.
         var multiple = 20 * simulation.OfferedTokensPerRequest / ServingSimulation.CapacityTokensPerSecond;
         Assert.Equal(multiple, spike[^1], multiple * 0.06);
@@ -119,9 +146,9 @@ public sealed class DemandGaugeTests
         var after = new List<double>();
         simulation.Run(10, after.Add);
 
-        // Back at 0.2 of capacity, the reading decays on the 10 s average: e^-1 of the excess is left after 10 s.
+        // Back at 0.2 of capacity, the reading decays on the offered average: e^(-10 s / tau) of the excess is left.
         var baseline = 2 * simulation.OfferedTokensPerRequest / ServingSimulation.CapacityTokensPerSecond;
-        var expected = baseline + ((spike[^1] - baseline) * Math.Exp(-1));
+        var expected = baseline + ((spike[^1] - baseline) * Math.Exp(-10 / Tau));
         Assert.Equal(expected, after[^1], expected * 0.1);
     }
 
@@ -132,12 +159,12 @@ public sealed class DemandGaugeTests
         var gauge = new DemandGauge(time, DemandGaugeSettings.Default);
         gauge.RecordOffered(promptTokens: 100, maxTokens: 50, refused: true);
 
-        // Just refused: the 3 s average leads, 150/3 against 150/10; the admitted-work term holds all 150 on 10 s.
-        Assert.Equal((150 / 10.0) + ((150 / 3.0) - (150 / 10.0)), gauge.OfferedTokensPerSecond(), 6);
+        // Just refused: the 3 s average leads, 150/3 against 150/5; the offered-work term holds all 150 on 5 s.
+        Assert.Equal((150 / Tau) + ((150 / RefusedTau) - (150 / Tau)), gauge.OfferedTokensPerSecond(), 6);
 
         time.Advance(10);
-        // The short average has decayed below the long one: only the 10 s average is left.
-        Assert.Equal(150 / 10.0 * Math.Exp(-1), gauge.OfferedTokensPerSecond(), 6);
+        // The short average has decayed below the long one: only the offered average is left.
+        Assert.Equal(150 / Tau * Math.Exp(-10 / Tau), gauge.OfferedTokensPerSecond(), 6);
     }
 
     [Fact]
@@ -148,13 +175,13 @@ public sealed class DemandGaugeTests
         gauge.RecordOffered(promptTokens: 100, maxTokens: 50);
 
         Assert.Equal(0, gauge.Ratio());
-        Assert.Equal(150 / 10.0, gauge.OfferedTokensPerSecond(), 6); // mass 150 over a 10 s time constant
+        Assert.Equal(150 / Tau, gauge.OfferedTokensPerSecond(), 6); // mass 150 over the time constant
 
         gauge.RecordStep(5.0, 2500); // one full capacity sample: 500 tokens per busy second
         Assert.Equal(500, gauge.CapacityTokensPerSecond(), 6);
-        Assert.Equal(15.0 / 500, gauge.Ratio(), 6);
+        Assert.Equal(150 / Tau / 500, gauge.Ratio(), 6);
 
-        time.Advance(300); // one capacity half-life, thirty offered time constants
+        time.Advance(300); // one capacity half-life, sixty offered time constants
         Assert.Equal(250, gauge.CapacityTokensPerSecond(), 6);
         Assert.True(gauge.Ratio() < 1e-9);
     }
@@ -168,10 +195,10 @@ public sealed class DemandGaugeTests
         gauge.RecordGenerated(40); // requests generate 40 tokens on average
 
         gauge.RecordOffered(promptTokens: 10, maxTokens: 1000);
-        Assert.Equal(50 / 10.0, gauge.OfferedTokensPerSecond(), 6);
+        Assert.Equal(50 / Tau, gauge.OfferedTokensPerSecond(), 6);
 
         gauge.RecordOffered(promptTokens: 10, maxTokens: 5);
-        Assert.Equal((50 + 15) / 10.0, gauge.OfferedTokensPerSecond(), 6);
+        Assert.Equal((50 + 15) / Tau, gauge.OfferedTokensPerSecond(), 6);
     }
 
     [Fact]
@@ -198,7 +225,7 @@ public sealed class DemandGaugeTests
 
         var (reading, model) = Assert.Single(seen);
         Assert.Equal("m", model);
-        Assert.Equal(20.0 / 500, reading, 6);
+        Assert.Equal(200 / Tau / 500, reading, 6);
     }
 
     private sealed class OwnMeterFactory : IMeterFactory
