@@ -313,7 +313,7 @@ const overview = dashboard({
     timeseries({
       title: "Demand per pod (1 = at capacity)",
       description:
-        "gateway_demand_ratio: offered tokens/s, refused requests included, over the pod's measured capacity (10 s EWMA). " +
+        "gateway_demand_ratio: offered tokens/s, refused requests included, over the pod's measured capacity (5 s EWMA). " +
         `The HPA keeps the average across pods at ${HPA_DEMAND_TARGET} (threshold line); above 1 the excess is being refused.`,
       unit: "none",
       w: 12,
