@@ -53,6 +53,42 @@ public unsafe class ActivationsTests
         }
     }
 
+    [Theory]
+    [InlineData(3)] // below the split: quantized on the calling thread
+    [InlineData(4)]
+    [InlineData(17)] // rows that do not divide evenly across threads
+    public void Quantizing_across_the_pool_gives_the_same_int8_form_and_products_as_one_thread(int rows)
+    {
+        using var pool = new ComputePool(2);
+        using var serial = new Activations(rows, 96);
+        using var parallel = new Activations(rows, 96);
+        for (int r = 0; r < rows; r++)
+        {
+            TestData.Floats(96, seed: 40 + r, scale: 3f).CopyTo(serial.Row(r));
+            TestData.Floats(96, seed: 40 + r, scale: 3f).CopyTo(parallel.Row(r));
+        }
+
+        serial.EnsureQuantized();
+        parallel.EnsureQuantized(pool);
+
+        for (int r = 0; r < rows; r++)
+        {
+            var a = serial.Quantized(r);
+            var b = parallel.Quantized(r);
+            Assert.Equal(new ReadOnlySpan<sbyte>(a.Quants, 96), new ReadOnlySpan<sbyte>(b.Quants, 96));
+            Assert.Equal(new ReadOnlySpan<float>(a.Scales, 3), new ReadOnlySpan<float>(b.Scales, 3));
+            Assert.Equal(new ReadOnlySpan<int>(a.Sums, 3), new ReadOnlySpan<int>(b.Sums, 3));
+        }
+
+        // The interleaved tiles the GEMM kernels read are the same too: a Q4_0 product over all rows matches bit for bit.
+        using var weights = new TestMatrix(GgmlType.Q4_0, 32, 96, seed: 9);
+        var ySerial = new float[rows * 32];
+        var yParallel = new float[rows * 32];
+        MatMul.Multiply(weights.Matrix, serial, ySerial, pool);
+        MatMul.Multiply(weights.Matrix, parallel, yParallel, pool);
+        Assert.Equal(ySerial, yParallel);
+    }
+
     [Fact]
     public void Writing_a_row_marks_the_int8_form_stale()
     {

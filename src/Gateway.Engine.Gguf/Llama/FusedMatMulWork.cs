@@ -19,17 +19,17 @@ internal readonly struct FusedMatMulWork : IComputeWork
     private readonly float[]? _outC;
     private readonly Activations _x;
 
-    public FusedMatMulWork(Activations x, in WeightMatrix a, float[] outA, in WeightMatrix b, float[] outB)
-        : this(x, a, outA, b, outB, default, null)
+    public FusedMatMulWork(ComputePool pool, Activations x, in WeightMatrix a, float[] outA, in WeightMatrix b, float[] outB)
+        : this(pool, x, a, outA, b, outB, default, null)
     {
     }
 
-    public FusedMatMulWork(Activations x, in WeightMatrix a, float[] outA, in WeightMatrix b, float[] outB, in WeightMatrix c, float[]? outC)
+    public FusedMatMulWork(ComputePool pool, Activations x, in WeightMatrix a, float[] outA, in WeightMatrix b, float[] outB, in WeightMatrix c, float[]? outC)
     {
         // Quantize the shared activations once, before any worker reads them.
         if (!GgmlTypeTraits.IsFloat(a.Type) || !GgmlTypeTraits.IsFloat(b.Type) || (outC is not null && !GgmlTypeTraits.IsFloat(c.Type)))
         {
-            x.EnsureQuantized();
+            x.EnsureQuantized(pool);
         }
 
         _x = x;

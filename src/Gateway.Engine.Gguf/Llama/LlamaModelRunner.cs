@@ -40,7 +40,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _scores;
     private readonly float[][] _keyScratch;
     private readonly float[][] _valueScratch;
-    private readonly Half[] _keyHalf;
+    private readonly Half[][] _keyHalf;
 
     // Floats between the score rows of the queries one ScoresGroup call serves (a context plus the kernel's overrun).
     private readonly int _scoreStride;
@@ -95,7 +95,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _scores = new float[_pool.Threads][];
         _keyScratch = new float[_pool.Threads][];
         _valueScratch = new float[_pool.Threads][];
-        _keyHalf = new Half[_hp.KvDim];
+        _keyHalf = new Half[_pool.Threads][];
         _scoreStride = context + options.BlockSize + AttentionOps.KeyPadding;
         for (var i = 0; i < _scores.Length; i++)
         {
@@ -103,6 +103,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             // Whole blocks of keys, plus the score kernel's padded read past the last row.
             _keyScratch[i] = new float[((context + options.BlockSize) * _hp.KvDim) + AttentionOps.KeyPadding];
             _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
+            _keyHalf[i] = new Half[_hp.KvDim];
         }
 
         _tokenPosition = new int[t];
@@ -163,13 +164,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             var w = _weights.Layers[layer];
             NormalizeRows(_residual, w.AttentionNorm, _normed, tokens);
             Lap(profile, ref mark, Phase.Other);
-            var qkv = new FusedMatMulWork(_normed, w.Query, _query, w.Key, _key, w.Value, _value);
+            var qkv = new FusedMatMulWork(_pool, _normed, w.Query, _query, w.Key, _key, w.Value, _value);
             _pool.Run(ref qkv);
             Lap(profile, ref mark, Phase.MatMul);
-            AddBias(_query, w.QueryBias, tokens);
-            AddBias(_key, w.KeyBias, tokens);
-            AddBias(_value, w.ValueBias, tokens);
-            RotateAndStore(layer, tokens);
+            RunRows(RowStage.BiasRotateAndStore, layer, tokens);
             Lap(profile, ref mark, Phase.Other);
 
             if (_smallAttention)
@@ -192,17 +190,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
             NormalizeRows(_residual, w.FeedForwardNorm, _normed, tokens);
             Lap(profile, ref mark, Phase.Other);
-            var ffn = _hp.FeedForwardLength;
-            var gateUp = new FusedMatMulWork(_normed, w.Gate, _gate, w.Up, _up);
+            var gateUp = new FusedMatMulWork(_pool, _normed, w.Gate, _gate, w.Up, _up);
             _pool.Run(ref gateUp);
             Lap(profile, ref mark, Phase.MatMul);
-            for (var t = 0; t < tokens; t++)
-            {
-                var gate = _gate.AsSpan(t * ffn, ffn);
-                VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
-                gate.CopyTo(_hidden.Row(t));
-            }
-
+            RunRows(RowStage.SiluMul, layer, tokens);
             _hidden.SetCount(tokens);
             Lap(profile, ref mark, Phase.Other);
             MatMul.Multiply(w.Down, _hidden, _projection.AsSpan(0, tokens * dim), _pool);
@@ -332,25 +323,63 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         destination.SetCount(rows);
     }
 
-    private static void AddBias(float[] values, float[]? bias, int rows)
+    /// <summary>
+    /// Runs a per-token stage over <paramref name="tokens"/> rows: on the calling thread for a few rows, split across
+    /// the pool from <see cref="Activations.ParallelQuantizeRows"/> rows on. At batch-16 decode these stages ran on
+    /// one thread while the other waited, several percent of the step. Rows are independent, so the split changes no value.
+    /// </summary>
+    private void RunRows(RowStage stage, int layer, int tokens)
     {
-        if (bias is null)
+        if (_pool.Threads == 1 || tokens < Activations.ParallelQuantizeRows)
         {
+            Rows(stage, layer, 0, tokens, 0);
             return;
         }
 
-        for (var t = 0; t < rows; t++)
+        var work = new RowWork(this, stage, layer, tokens);
+        _pool.Run(ref work);
+    }
+
+    private void Rows(RowStage stage, int layer, int from, int to, int threadIndex)
+    {
+        if (stage == RowStage.SiluMul)
         {
-            var row = values.AsSpan(t * bias.Length, bias.Length);
-            TensorPrimitives.Add(row, bias, row);
+            var ffn = _hp.FeedForwardLength;
+            for (var t = from; t < to; t++)
+            {
+                var gate = _gate.AsSpan(t * ffn, ffn);
+                VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
+                gate.CopyTo(_hidden.Row(t));
+            }
+
+            return;
+        }
+
+        var w = _weights.Layers[layer];
+        for (var t = from; t < to; t++)
+        {
+            AddBias(_query, w.QueryBias, t);
+            AddBias(_key, w.KeyBias, t);
+            AddBias(_value, w.ValueBias, t);
+        }
+
+        RotateAndStore(layer, from, to, _keyHalf[threadIndex]);
+    }
+
+    private static void AddBias(float[] values, float[]? bias, int row)
+    {
+        if (bias is not null)
+        {
+            var span = values.AsSpan(row * bias.Length, bias.Length);
+            TensorPrimitives.Add(span, bias, span);
         }
     }
 
-    private void RotateAndStore(int layer, int tokens)
+    private void RotateAndStore(int layer, int from, int to, Half[] keyHalf)
     {
         var qDim = _hp.QueryDim;
         var kvDim = _hp.KvDim;
-        for (var t = 0; t < tokens; t++)
+        for (var t = from; t < to; t++)
         {
             var pos = _tokenPosition[t];
             _rope.Apply(_query.AsSpan(t * qDim, qDim), pos);
@@ -364,7 +393,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             if (_kv.Type == KvCacheType.F16)
             {
                 // Keys go into the block's dimension-major rows: one element per row at this slot.
-                var half = _keyHalf.AsSpan(0, kvDim);
+                var half = keyHalf.AsSpan(0, kvDim);
                 VectorOps.ConvertToHalf(key, half);
                 var rows = (Half*)_kv.KeyBlock(layer, block) + slot;
                 for (var e = 0; e < kvDim; e++)
@@ -566,6 +595,19 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         MatMul,
         Attention,
         Other,
+    }
+
+    private enum RowStage
+    {
+        BiasRotateAndStore,
+        SiluMul,
+    }
+
+    /// <summary>Contiguous token ranges per thread for a per-token stage.</summary>
+    private readonly struct RowWork(LlamaModelRunner runner, RowStage stage, int layer, int tokens) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount) =>
+            runner.Rows(stage, layer, tokens * threadIndex / threadCount, tokens * (threadIndex + 1) / threadCount, threadIndex);
     }
 
     private readonly struct AttentionWork(LlamaModelRunner runner, int layer) : IComputeWork

@@ -16,6 +16,9 @@ namespace Gateway.Kernels;
 /// </remarks>
 public sealed unsafe class Activations : IDisposable
 {
+    /// <summary>Rows from which <see cref="EnsureQuantized(ComputePool)"/> splits the work: below it a dispatch costs more than it saves.</summary>
+    public const int ParallelQuantizeRows = 4;
+
     private readonly object _quantizeGate = new();
     private float* _floats;
     private sbyte* _quants;
@@ -76,6 +79,40 @@ public sealed unsafe class Activations : IDisposable
         Interlocked.Increment(ref _version);
     }
 
+    /// <summary>
+    /// Builds the int8 form like <see cref="EnsureQuantized()"/>, splitting the rows across <paramref name="pool"/> when
+    /// there are at least <see cref="ParallelQuantizeRows"/>: at batch 16 quantizing alone on one thread left the other
+    /// idle for several percent of a decode step. Each row is quantized exactly as on one thread.
+    /// </summary>
+    public void EnsureQuantized(ComputePool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Threads == 1 || Count < ParallelQuantizeRows || Volatile.Read(ref _quantizedVersion) == Volatile.Read(ref _version))
+        {
+            EnsureQuantized();
+            return;
+        }
+
+        if (Cols % BlockLayout.Qk != 0)
+        {
+            throw new InvalidOperationException($"Quantized weights need Cols to be a multiple of {BlockLayout.Qk}; Cols is {Cols}.");
+        }
+
+        lock (_quantizeGate)
+        {
+            int version = Volatile.Read(ref _version);
+            if (_quantizedVersion == version)
+            {
+                return;
+            }
+
+            ObjectDisposedException.ThrowIf(_floats == null, this);
+            var work = new QuantizeWork(this);
+            pool.Run(ref work);
+            Volatile.Write(ref _quantizedVersion, version);
+        }
+    }
+
     /// <summary>Builds the int8 form of the first <see cref="Count"/> rows unless it is current. Requires Cols % 32 == 0.</summary>
     public void EnsureQuantized()
     {
@@ -98,14 +135,7 @@ public sealed unsafe class Activations : IDisposable
             }
 
             ObjectDisposedException.ThrowIf(_floats == null, this);
-            for (int r = 0; r < Count; r++)
-            {
-                ActivationQuantizer.QuantizeRow(
-                    _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
-                    _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow);
-                Interleave(r);
-            }
-
+            QuantizeRows(0, Count);
             Volatile.Write(ref _quantizedVersion, version);
         }
     }
@@ -141,6 +171,17 @@ public sealed unsafe class Activations : IDisposable
         Free(ref _tileQuants);
         Free(ref _tileScales);
         Free(ref _tileSums);
+    }
+
+    private void QuantizeRows(int from, int to)
+    {
+        for (int r = from; r < to; r++)
+        {
+            ActivationQuantizer.QuantizeRow(
+                _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
+                _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow);
+            Interleave(r);
+        }
     }
 
     /// <summary>Copies row <paramref name="r"/>'s int8 form into its tile slot: each quad of four quants next to the other tokens' same quad.</summary>
@@ -184,4 +225,14 @@ public sealed unsafe class Activations : IDisposable
     /// <summary>Exposes the int8 form to the kernels of one activation row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal QuantizedRow Quantized(int i) => new(QuantRow(i), ScaleRow(i), SumRow(i), ScaledSumRow(i));
+
+    /// <summary>Contiguous row ranges per thread; rows are independent, so the split changes no value.</summary>
+    private readonly struct QuantizeWork(Activations owner) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var rows = owner.Count;
+            owner.QuantizeRows(rows * threadIndex / threadCount, rows * (threadIndex + 1) / threadCount);
+        }
+    }
 }

@@ -23,7 +23,7 @@ public static unsafe class MatMul
         Validate(w, x, y);
         if (!GgmlTypeTraits.IsFloat(w.Type))
         {
-            x.EnsureQuantized();
+            x.EnsureQuantized(pool);
         }
 
         fixed (float* output = y)

@@ -8,7 +8,9 @@ namespace Gateway.Benchmarking;
 /// scheduler drives, so our GGUF engine and ONNX Runtime are measured alike: prefill tokens/s for one prompt, and
 /// decode tokens/s with 1, 4, 16... sequences per forward pass, each measured several times.
 /// </summary>
-internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
+/// <param name="timed">Called with true as a timed section starts and false as it ends (context fill and warm-up runs
+/// are untimed), so an engine's own profile can cover exactly what the figures measure.</param>
+internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234, Action<bool>? timed = null)
 {
     private readonly Random _random = new(seed);
     private long _nextSequenceId = 1;
@@ -54,6 +56,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
         var samples = new List<double>();
         for (var r = 0; r < repeats + 1; r++)
         {
+            timed?.Invoke(r > 0);
             var start = Stopwatch.GetTimestamp();
             for (var offset = 0; offset < promptTokens; offset += runner.MaxBatchTokens)
             {
@@ -62,6 +65,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
             }
 
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            timed?.Invoke(false);
             if (r > 0)
             {
                 samples.Add(promptTokens / seconds); // the first run warms up the JIT and the page cache
@@ -101,6 +105,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
                 }
             }
 
+            timed?.Invoke(r > 0);
             var start = Stopwatch.GetTimestamp();
             for (var step = 0; step < steps; step++)
             {
@@ -113,6 +118,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234)
             }
 
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            timed?.Invoke(false);
             if (r > 0)
             {
                 samples.Add(sequences * steps / seconds);

@@ -56,8 +56,14 @@ internal static class BenchCommand
             // Our GGUF engine also says where forward time goes and how close batch-1 decode is to the bandwidth
             // roofline; ONNX Runtime is measured the same way from the outside.
             var llama = runner as LlamaModelRunner;
-            var bench = new EngineBenchmark(runner);
-            var profile = llama is null ? null : llama.Profile = new ForwardProfile();
+            var profile = llama is null ? null : new ForwardProfile();
+            var bench = new EngineBenchmark(runner, timed: on =>
+            {
+                if (llama is not null)
+                {
+                    llama.Profile = on ? profile : null;
+                }
+            });
             var bytesPerToken = llama?.WeightBytesPerForward ?? 0;
             var roofline = bytesPerToken > 0 ? bandwidth * 1e9 / bytesPerToken : 0;
 
@@ -106,7 +112,7 @@ internal static class BenchCommand
         return command;
     }
 
-    /// <summary>Where forward time went (warm-up and context fill included): matmul / attention / the rest.</summary>
+    /// <summary>Where the measured runs' forward time went (warm-up, first run and context fill excluded): matmul / attention / the rest.</summary>
     private static string Split(ForwardProfile? p)
     {
         if (p is null)
