@@ -13,6 +13,9 @@ namespace Gateway.Engine.Gguf.Llama;
 /// </summary>
 public sealed unsafe class LlamaModelRunner : IModelRunner
 {
+    /// <summary>Rows from which per-token stages are split across the pool (as activation quantization is): fewer cost less than a dispatch.</summary>
+    private const int ParallelRowStages = Activations.ParallelQuantizeRows;
+
     /// <summary>Tokens per attention work item: large enough to amortize gathering the keys, small enough to balance threads.</summary>
     private const int AttentionTokensPerSpan = 32;
 
@@ -325,12 +328,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     /// <summary>
     /// Runs a per-token stage over <paramref name="tokens"/> rows: on the calling thread for a few rows, split across
-    /// the pool from <see cref="Activations.ParallelQuantizeRows"/> rows on. At batch-16 decode these stages ran on
+    /// the pool from <see cref="ParallelRowStages"/> rows on. At batch-16 decode these stages ran on
     /// one thread while the other waited, several percent of the step. Rows are independent, so the split changes no value.
     /// </summary>
     private void RunRows(RowStage stage, int layer, int tokens)
     {
-        if (_pool.Threads == 1 || tokens < Activations.ParallelQuantizeRows)
+        if (_pool.Threads == 1 || tokens < ParallelRowStages)
         {
             Rows(stage, layer, 0, tokens, 0);
             return;
