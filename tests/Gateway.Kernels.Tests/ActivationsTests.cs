@@ -106,7 +106,7 @@ public unsafe class ActivationsTests
     public void Quantizing_needs_whole_blocks()
     {
         using var x = new Activations(1, 45);
-        Assert.Throws<InvalidOperationException>(x.EnsureQuantized);
+        Assert.Throws<InvalidOperationException>(() => x.EnsureQuantized());
         Assert.Throws<ArgumentOutOfRangeException>(() => x.SetCount(2));
     }
 }

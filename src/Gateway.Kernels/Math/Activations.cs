@@ -16,7 +16,7 @@ namespace Gateway.Kernels;
 /// </remarks>
 public sealed unsafe class Activations : IDisposable
 {
-    /// <summary>Rows from which <see cref="EnsureQuantized(ComputePool)"/> splits the work: below it a dispatch costs more than it saves.</summary>
+    /// <summary>Rows from which <see cref="EnsureQuantized"/> splits the work across a pool: below it a dispatch costs more than it saves.</summary>
     public const int ParallelQuantizeRows = 4;
 
     private readonly object _quantizeGate = new();
@@ -80,41 +80,12 @@ public sealed unsafe class Activations : IDisposable
     }
 
     /// <summary>
-    /// Builds the int8 form like <see cref="EnsureQuantized()"/>, splitting the rows across <paramref name="pool"/> when
-    /// there are at least <see cref="ParallelQuantizeRows"/>: at batch 16 quantizing alone on one thread left the other
-    /// idle for several percent of a decode step. Each row is quantized exactly as on one thread.
+    /// Builds the int8 form of the first <see cref="Count"/> rows unless it is current. Requires Cols % 32 == 0. Given a
+    /// <paramref name="pool"/>, from <see cref="ParallelQuantizeRows"/> rows on the rows are split across its threads:
+    /// at batch 16 quantizing on one thread left the other idle for several percent of a decode step. Each row is
+    /// quantized exactly as on one thread. Never pass the pool from inside one of its own dispatches.
     /// </summary>
-    public void EnsureQuantized(ComputePool pool)
-    {
-        ArgumentNullException.ThrowIfNull(pool);
-        if (pool.Threads == 1 || Count < ParallelQuantizeRows || Volatile.Read(ref _quantizedVersion) == Volatile.Read(ref _version))
-        {
-            EnsureQuantized();
-            return;
-        }
-
-        if (Cols % BlockLayout.Qk != 0)
-        {
-            throw new InvalidOperationException($"Quantized weights need Cols to be a multiple of {BlockLayout.Qk}; Cols is {Cols}.");
-        }
-
-        lock (_quantizeGate)
-        {
-            int version = Volatile.Read(ref _version);
-            if (_quantizedVersion == version)
-            {
-                return;
-            }
-
-            ObjectDisposedException.ThrowIf(_floats == null, this);
-            var work = new QuantizeWork(this);
-            pool.Run(ref work);
-            Volatile.Write(ref _quantizedVersion, version);
-        }
-    }
-
-    /// <summary>Builds the int8 form of the first <see cref="Count"/> rows unless it is current. Requires Cols % 32 == 0.</summary>
-    public void EnsureQuantized()
+    public void EnsureQuantized(ComputePool? pool = null)
     {
         if (Volatile.Read(ref _quantizedVersion) == Volatile.Read(ref _version))
         {
@@ -135,7 +106,16 @@ public sealed unsafe class Activations : IDisposable
             }
 
             ObjectDisposedException.ThrowIf(_floats == null, this);
-            QuantizeRows(0, Count);
+            if (pool is { Threads: > 1 } && Count >= ParallelQuantizeRows)
+            {
+                var work = new QuantizeWork(this);
+                pool.Run(ref work);
+            }
+            else
+            {
+                QuantizeRows(0, Count);
+            }
+
             Volatile.Write(ref _quantizedVersion, version);
         }
     }
