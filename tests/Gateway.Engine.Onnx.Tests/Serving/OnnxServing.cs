@@ -79,8 +79,8 @@ internal sealed class OnnxServing : IAsyncDisposable
         return result.Stream ?? throw new InvalidOperationException($"request {id} refused: {result.Refusal}");
     }
 
-    /// <summary>Reads a stream to its end; returns its tokens and the step count when it finished.</summary>
-    public async Task<(int[] Tokens, long FinishedAtStep)> CollectAsync(GenerationStream stream)
+    /// <summary>Reads a stream to its end; returns its tokens.</summary>
+    public static async Task<int[]> CollectAsync(GenerationStream stream)
     {
         var tokens = new List<int>();
         await foreach (var e in stream.Events.ReadAllAsync())
@@ -89,7 +89,7 @@ internal sealed class OnnxServing : IAsyncDisposable
             tokens.AddRange(e.TokenIds);
         }
 
-        return ([.. tokens], Runner.Steps);
+        return [.. tokens];
     }
 
     public async ValueTask DisposeAsync()
