@@ -28,6 +28,21 @@ internal static unsafe class GemmAvx2
         }
     }
 
+    /// <summary>Affine nibbles (Q4_1, Q4_K packed): Q4_0's integer path without the offset, plus min x token block sum.</summary>
+    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t += PassTokens)
+        {
+            switch (Math.Min(PassTokens, tokens - t))
+            {
+                case 1: AffineQ4<Tokens1>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 2: AffineQ4<Tokens2>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 3: AffineQ4<Tokens3>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                default: AffineQ4<Tokens4>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+            }
+        }
+    }
+
     public static void Q8_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
     {
         for (int t = 0; t < tokens; t += PassTokens)
@@ -76,6 +91,55 @@ internal static unsafe class GemmAvx2
         }
 
         GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
+    }
+
+    private static void AffineQ4<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
+        where TN : struct, ITokenCount
+    {
+        int n = TN.Value;
+        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
+        var mask = Vector256.Create((byte)0x0F);
+        for (int b = 0; b < blocks; b++, w += PackedLayout.AffineQ4BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        {
+            Vector256<short> s0a = default, s0b = default, s1a = default, s1b = default, s2a = default, s2b = default, s3a = default, s3b = default;
+            byte* wq = w + PackedLayout.ScaleBytes + PackedLayout.MinBytes;
+            sbyte* xc = xq;
+            for (int c = 0; c < 4; c++, wq += 64, xc += 32)
+            {
+                var rawA = Vector256.Load(wq);
+                var rawB = Vector256.Load(wq + 32);
+                var loA = rawA & mask;
+                var hiA = Vector256.ShiftRightLogical(rawA.AsUInt16(), 4).AsByte() & mask;
+                var loB = rawB & mask;
+                var hiB = Vector256.ShiftRightLogical(rawB.AsUInt16(), 4).AsByte() & mask;
+                (s0a, s0b) = Step(s0a, s0b, loA, hiA, loB, hiB, xc);
+                if (n > 1) (s1a, s1b) = Step(s1a, s1b, loA, hiA, loB, hiB, xc + 4);
+                if (n > 2) (s2a, s2b) = Step(s2a, s2b, loA, hiA, loB, hiB, xc + 8);
+                if (n > 3) (s3a, s3b) = Step(s3a, s3b, loA, hiA, loB, hiB, xc + 12);
+            }
+
+            var wsA = Vector256.Load((float*)w);
+            var wsB = Vector256.Load((float*)w + 8);
+            var wmA = Vector256.Load((float*)w + PackedLayout.GroupRows);
+            var wmB = Vector256.Load((float*)w + PackedLayout.GroupRows + 8);
+            (f0a, f0b) = FinishAffine(s0a, s0b, wsA, wsB, wmA, wmB, xd[0], xs[0], f0a, f0b);
+            if (n > 1) (f1a, f1b) = FinishAffine(s1a, s1b, wsA, wsB, wmA, wmB, xd[1], xs[1], f1a, f1b);
+            if (n > 2) (f2a, f2b) = FinishAffine(s2a, s2b, wsA, wsB, wmA, wmB, xd[2], xs[2], f2a, f2b);
+            if (n > 3) (f3a, f3b) = FinishAffine(s3a, s3b, wsA, wsB, wmA, wmB, xd[3], xs[3], f3a, f3b);
+        }
+
+        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>) FinishAffine(
+        Vector256<short> sa, Vector256<short> sb, Vector256<float> wsA, Vector256<float> wsB, Vector256<float> wmA, Vector256<float> wmB,
+        float xd, int xs, Vector256<float> fa, Vector256<float> fb)
+    {
+        var ones = Vector256<short>.One;
+        (fa, fb) = GemmAvxVnni.Finish(Avx2.MultiplyAddAdjacent(sa, ones), Avx2.MultiplyAddAdjacent(sb, ones), wsA, wsB, xd, fa, fb);
+        var m = Vector256.Create(xd * xs);
+        return (Fma.MultiplyAdd(wmA, m, fa), Fma.MultiplyAdd(wmB, m, fb));
     }
 
     private static void Q8_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)

@@ -4,7 +4,9 @@ namespace Gateway.Kernels;
 /// The reference GEMM kernels: plain C# over the packed layouts, computing each block's dot product with the signed
 /// weights directly (no offset trick, no activation sums), so they check the SIMD kernels' integer arithmetic
 /// independently. The float part is the contract every variant follows, which makes all variants bit-identical:
-/// per token and row, in block order, <c>acc = fma((float)blockDot, weightScale * tokenScale, acc)</c>.
+/// per token and row, in block order, <c>acc = fma((float)blockDot, weightScale * tokenScale, acc)</c>, and for the
+/// affine 4-bit blocks (Q4_1, Q4_K) with the unsigned nibbles' dot, then
+/// <c>acc = fma(weightMin, tokenScale * (float)tokenBlockSum, acc)</c>.
 /// </summary>
 /// <remarks>
 /// Kernel arguments: a group's first block, blocks per row, the tile's quants / scales / sums already offset to the
@@ -37,6 +39,40 @@ internal static unsafe class GemmScalar
                     }
 
                     acc = MathF.FusedMultiplyAdd(dot, ((float*)block)[r] * xd[b * PackedLayout.TileTokens + t], acc);
+                }
+
+                y[t * yStride + r] = acc;
+            }
+        }
+    }
+
+    /// <summary>Affine nibbles (Q4_1, Q4_K packed): value = scale * q + min, q unsigned.</summary>
+    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t++)
+        {
+            for (int r = 0; r < PackedLayout.GroupRows; r++)
+            {
+                float acc = 0;
+                byte* block = group;
+                for (int b = 0; b < blocks; b++, block += PackedLayout.AffineQ4BlockBytes)
+                {
+                    byte* qs = block + PackedLayout.ScaleBytes + PackedLayout.MinBytes + r * 4;
+                    sbyte* x = xq + b * PackedLayout.TileBlockBytes + t * 4;
+                    int dot = 0;
+                    for (int c = 0; c < 4; c++)
+                    {
+                        for (int j = 0; j < 4; j++)
+                        {
+                            int v = qs[c * 64 + j];
+                            dot += (v & 0x0F) * x[c * 32 + j];
+                            dot += (v >> 4) * x[(c + 4) * 32 + j];
+                        }
+                    }
+
+                    float tokenScale = xd[b * PackedLayout.TileTokens + t];
+                    acc = MathF.FusedMultiplyAdd(dot, ((float*)block)[r] * tokenScale, acc);
+                    acc = MathF.FusedMultiplyAdd(((float*)block)[PackedLayout.GroupRows + r], tokenScale * xs[b * PackedLayout.TileTokens + t], acc);
                 }
 
                 y[t * yStride + r] = acc;

@@ -11,6 +11,10 @@ namespace Gateway.Kernels;
 /// subtract offset * (sum of the activation quants), which keeps every integer block sum exact.
 /// Q4_0: 4 chunks of 64 bytes; chunk c, row r, byte j holds columns 4c+j (low nibble) and 16+4c+j (high nibble).
 /// Q8_0: 8 chunks of 64 bytes; chunk q, row r, byte j holds column 4q+j.
+/// Q4_1 and Q4_K (affine nibbles, value = scale * q + min): 16 fp32 scales, then 16 fp32 minimums, then the nibbles
+/// exactly as Q4_0 but unsigned, with no offset. A Q4_K super-block becomes eight such blocks: each 32-value
+/// sub-block's scale d * sc and minimum -dmin * m are exact in fp32 (an 11-bit mantissa times a 6-bit integer), so the
+/// repacking is lossless; the kernels add min * (token scale * token block sum) per block.
 /// Activations: tokens are taken <see cref="TileTokens"/> at a time; for each block a tile holds, per four-column quad,
 /// the tokens' four int8 values side by side (32 bytes per quad, 256 per block), so a kernel broadcasts token t's quad
 /// from a fixed offset; plus each token's block scale and block sum of quants.
@@ -29,6 +33,12 @@ internal static class PackedLayout
     /// <summary>Q4_0: one block of a group (scales, then 16 rows x 16 nibble bytes).</summary>
     public const int Q4_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk / 2;
 
+    /// <summary>Bytes of the 16 fp32 minimums that follow the scales in an affine (Q4_1 / Q4_K) block.</summary>
+    public const int MinBytes = GroupRows * sizeof(float);
+
+    /// <summary>Q4_1 and Q4_K: one block of a group (scales, minimums, then 16 rows x 16 nibble bytes).</summary>
+    public const int AffineQ4BlockBytes = ScaleBytes + MinBytes + GroupRows * BlockLayout.Qk / 2;
+
     /// <summary>Q8_0: one block of a group (scales, then 16 rows x 32 bytes).</summary>
     public const int Q8_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk;
 
@@ -41,12 +51,16 @@ internal static class PackedLayout
     /// <summary>Q8_0 quants are stored as q + 128 (q ^ 0x80).</summary>
     public const int Q8_0Offset = 128;
 
-    public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0;
+    public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0 or GgmlType.Q4_1 or GgmlType.Q4_K;
+
+    /// <summary>Whether packed blocks of this type are affine 4-bit (scale, minimum, unsigned nibbles).</summary>
+    public static bool IsAffineQ4(GgmlType type) => type is GgmlType.Q4_1 or GgmlType.Q4_K;
 
     public static int BlockBytes(GgmlType type) => type switch
     {
         GgmlType.Q4_0 => Q4_0BlockBytes,
         GgmlType.Q8_0 => Q8_0BlockBytes,
+        GgmlType.Q4_1 or GgmlType.Q4_K => AffineQ4BlockBytes,
         _ => throw new NotSupportedException($"No packed layout for {GgmlTypeTraits.Name(type)}."),
     };
 

@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace Gateway.Kernels;
 
 /// <summary>
-/// A Q4_0 or Q8_0 weight matrix repacked once, at load, into the interleaved layout the GEMM micro-kernels stream
-/// (see <see cref="PackedLayout"/>): 16 rows per group, fp16 scales widened to fp32, quants stored unsigned. About 11 %
-/// (Q4_0) or 6 % (Q8_0) larger than the ggml rows; the original rows are no longer read for products, so their pages in
+/// A Q4_0, Q8_0, Q4_1 or Q4_K weight matrix repacked once, at load, into the interleaved layout the GEMM micro-kernels
+/// stream (see <see cref="PackedLayout"/>): 16 rows per group, fp16 scales widened to fp32, quants stored unsigned.
+/// About 11 % (Q4_0), 6 % (Q8_0), 20 % (Q4_1) or 33 % (Q4_K: a scale and a minimum per 32 values instead of per 256
+/// plus 6-bit factors) larger than the ggml rows; the original rows are no longer read for products, so their pages in
 /// the mapped file can be dropped by the OS. Native, 64-byte aligned, immutable after construction.
 /// </summary>
 public sealed unsafe class PackedWeights : IDisposable
@@ -83,28 +84,69 @@ public sealed unsafe class PackedWeights : IDisposable
         int blockBytes = PackedLayout.BlockBytes(Type);
         for (int b = 0; b < BlocksPerRow; b++, dst += blockBytes)
         {
-            ((float*)dst)[r] = HalfTable.Read(source);
-            byte* quants = dst + PackedLayout.ScaleBytes + r * 4;
-            if (Type == GgmlType.Q4_0)
+            float* scales = (float*)dst;
+            switch (Type)
             {
-                // ggml's byte j already pairs column j (low) with column j + 16 (high): keep the bytes, interleave rows.
-                byte* qs = source + 2;
-                for (int c = 0; c < 4; c++)
-                {
-                    for (int j = 0; j < 4; j++) quants[c * 64 + j] = qs[4 * c + j];
-                }
+                case GgmlType.Q4_0:
+                    // ggml's byte j already pairs column j (low) with column j + 16 (high): keep the bytes, interleave rows.
+                    scales[r] = HalfTable.Read(source);
+                    CopyNibbleBytes(source + 2, dst + PackedLayout.ScaleBytes + r * 4);
+                    source += BlockLayout.Q4_0Bytes;
+                    break;
+                case GgmlType.Q4_1:
+                    scales[r] = HalfTable.Read(source);
+                    scales[PackedLayout.GroupRows + r] = HalfTable.Read(source + 2);
+                    CopyNibbleBytes(source + 4, dst + PackedLayout.ScaleBytes + PackedLayout.MinBytes + r * 4);
+                    source += BlockLayout.Q4_1Bytes;
+                    break;
+                case GgmlType.Q4_K:
+                    PackQ4_KSubBlock(source + (nint)(b / 8) * BlockLayout.Q4_KBytes, b % 8, dst, r);
+                    break;
+                default:
+                    scales[r] = HalfTable.Read(source);
+                    byte* quants = dst + PackedLayout.ScaleBytes + r * 4;
+                    byte* qs = source + 2;
+                    for (int q = 0; q < 8; q++)
+                    {
+                        for (int j = 0; j < 4; j++) quants[q * 64 + j] = (byte)(qs[4 * q + j] ^ 0x80);
+                    }
 
-                source += BlockLayout.Q4_0Bytes;
+                    source += BlockLayout.Q8_0Bytes;
+                    break;
             }
-            else
-            {
-                byte* qs = source + 2;
-                for (int q = 0; q < 8; q++)
-                {
-                    for (int j = 0; j < 4; j++) quants[q * 64 + j] = (byte)(qs[4 * q + j] ^ 0x80);
-                }
+        }
+    }
 
-                source += BlockLayout.Q8_0Bytes;
+    /// <summary>Q4_0 / Q4_1 nibble bytes (byte j: column j low, column j + 16 high) into one row's slots of the chunks.</summary>
+    private static void CopyNibbleBytes(byte* qs, byte* quants)
+    {
+        for (int c = 0; c < 4; c++)
+        {
+            for (int j = 0; j < 4; j++) quants[c * 64 + j] = qs[4 * c + j];
+        }
+    }
+
+    /// <summary>
+    /// Sub-block <paramref name="sub"/> (32 values) of a Q4_K super-block as one affine block: ggml keeps sub-blocks
+    /// 2i and 2i + 1 in the low and high nibbles of the same 32 bytes, so the values are re-paired into Q4_0's order.
+    /// </summary>
+    private static void PackQ4_KSubBlock(byte* super, int sub, byte* dst, int r)
+    {
+        float d = HalfTable.Read(super);
+        float dmin = HalfTable.Read(super + 2);
+        K4ScaleMin.Get(sub, super + BlockLayout.Q4_KScalesOffset, out int scale, out int min);
+        ((float*)dst)[r] = d * scale;
+        ((float*)dst)[PackedLayout.GroupRows + r] = -(dmin * min);
+        byte* qs = super + BlockLayout.Q4_KQsOffset + 32 * (sub / 2);
+        int shift = sub % 2 == 0 ? 0 : 4;
+        byte* quants = dst + PackedLayout.ScaleBytes + PackedLayout.MinBytes + r * 4;
+        for (int c = 0; c < 4; c++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                int low = (qs[4 * c + j] >> shift) & 0x0F;
+                int high = (qs[16 + 4 * c + j] >> shift) & 0x0F;
+                quants[c * 64 + j] = (byte)(low | (high << 4));
             }
         }
     }

@@ -11,13 +11,18 @@ public unsafe class GemmKernelTests
     public static TheoryData<GgmlType, int, int> Shapes()
     {
         var data = new TheoryData<GgmlType, int, int>();
-        foreach (var type in new[] { GgmlType.Q4_0, GgmlType.Q8_0 })
+        foreach (var type in new[] { GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_1 })
         {
             data.Add(type, 16, 32);     // one group, one block
             data.Add(type, 37, 96);     // a partial group
             data.Add(type, 50, 544);    // odd block count
             data.Add(type, 33, 2048);   // long K: int16 pair sums accumulate over many blocks' worth of calls
         }
+
+        // Q4_K rows are whole 256-value super-blocks.
+        data.Add(GgmlType.Q4_K, 16, 256);
+        data.Add(GgmlType.Q4_K, 37, 768);
+        data.Add(GgmlType.Q4_K, 33, 2048);
 
         return data;
     }
@@ -58,12 +63,13 @@ public unsafe class GemmKernelTests
     }
 
     [Theory]
-    [InlineData(GgmlType.Q4_0)]
-    [InlineData(GgmlType.Q8_0)]
-    public void Each_SIMD_kernel_matches_the_scalar_kernel_on_one_group(GgmlType type)
+    [InlineData(GgmlType.Q4_0, 160)]
+    [InlineData(GgmlType.Q8_0, 160)]
+    [InlineData(GgmlType.Q4_1, 160)]
+    [InlineData(GgmlType.Q4_K, 512)]
+    public void Each_SIMD_kernel_matches_the_scalar_kernel_on_one_group(GgmlType type, int cols)
     {
         // The kernels themselves, one group and one tile, all token counts: the drivers' tiling is not involved.
-        const int cols = 160;
         using var matrix = new EdgeMatrix(type, 16, cols, seed: 7);
         var w = matrix.Matrix.WithPackedCopy();
         using var packed = w.Packed!;
@@ -112,9 +118,41 @@ public unsafe class GemmKernelTests
     [Fact]
     public void Types_without_a_packed_layout_are_left_alone()
     {
-        using var weights = new TestMatrix(GgmlType.Q4_K, 4, 256, seed: 1);
+        using var weights = new TestMatrix(GgmlType.Q6_K, 4, 256, seed: 1);
         Assert.Null(weights.Matrix.WithPackedCopy().Packed);
         Assert.False(PackedWeights.Supports(GgmlType.Q6_K));
+    }
+
+    [Theory]
+    [InlineData(GgmlType.Q4_1)]
+    [InlineData(GgmlType.Q4_K)]
+    public void Affine_packing_keeps_every_value_exactly(GgmlType type)
+    {
+        // Lossless: scale * q + min from the packed block equals ggml's dequantized value for every element.
+        using var matrix = new EdgeMatrix(type, 20, 512, seed: 5);
+        var w = matrix.Matrix.WithPackedCopy();
+        using var packed = w.Packed!;
+        var expected = new float[512];
+        for (int row = 0; row < 20; row++)
+        {
+            Dequantizer.DequantizeRow(type, new ReadOnlySpan<byte>(matrix.Matrix.Data + (nint)row * matrix.Matrix.RowBytes, matrix.Matrix.RowBytes), expected);
+            byte* block = packed.Group(row / 16);
+            int r = row % 16;
+            for (int b = 0; b < 16; b++, block += PackedLayout.AffineQ4BlockBytes)
+            {
+                float scale = ((float*)block)[r], min = ((float*)block)[16 + r];
+                byte* qs = block + PackedLayout.ScaleBytes + PackedLayout.MinBytes + r * 4;
+                for (int c = 0; c < 4; c++)
+                {
+                    for (int j = 0; j < 4; j++)
+                    {
+                        int low = qs[c * 64 + j] & 0x0F, high = qs[c * 64 + j] >> 4;
+                        Assert.Equal(expected[b * 32 + 4 * c + j], (scale * low) + min, 0f);
+                        Assert.Equal(expected[b * 32 + 16 + 4 * c + j], (scale * high) + min, 0f);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Random activations with an all-zero block, a block at one extreme value, and huge and tiny magnitudes.</summary>
