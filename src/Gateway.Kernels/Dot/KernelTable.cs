@@ -17,14 +17,14 @@ internal sealed unsafe class KernelTable
             case KernelVariant.Scalar:
                 Q4_0 = &DotQ4_0Q8.Scalar; Q4_1 = &DotQ4_1Q8.Scalar; Q8_0 = &DotQ8_0Q8.Scalar; Q4_K = &DotQ4_KQ8.Scalar; Q6_K = &DotQ6_KQ8.Scalar;
                 F32 = &DotFloat.F32Scalar; F16 = &DotFloat.F16Scalar; BF16 = &DotFloat.BF16Scalar;
-                GemmQ4_0 = &GemmScalar.Q4_0; GemmQ8_0 = &GemmScalar.Q8_0; GemmAffineQ4 = &GemmScalar.AffineQ4;
+                GemmQ4_0 = &GemmScalar.Q4_0; GemmQ8_0 = &GemmScalar.Q8_0; GemmAffineQ4 = &GemmScalar.AffineQ4; GemmQ6_K = &GemmScalar.Q6_K;
                 break;
             case KernelVariant.Avx2:
                 // Where a four-row kernel exists, single rows use its arithmetic too (see DotBatch4): batch invariance.
                 Q4_0x4 = &DotBatch4.Q4_0Avx2; Q8_0x4 = &DotBatch4.Q8_0Avx2;
                 Q4_0 = &DotBatch4.Q4_0Avx2Row; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotBatch4.Q8_0Avx2Row; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
                 F32 = &DotFloat.F32Avx2; F16 = &DotFloat.F16Avx2; BF16 = &DotFloat.BF16Avx2;
-                GemmQ4_0 = &GemmAvx2.Q4_0; GemmQ8_0 = &GemmAvx2.Q8_0; GemmAffineQ4 = &GemmAvx2.AffineQ4;
+                GemmQ4_0 = &GemmAvx2.Q4_0; GemmQ8_0 = &GemmAvx2.Q8_0; GemmAffineQ4 = &GemmAvx2.AffineQ4; GemmQ6_K = &GemmAvx2.Q6_K;
                 break;
             case KernelVariant.Avx512:
                 // Batched rows reuse one unpacked weight block across four 256-bit accumulators; VNNI when present.
@@ -37,13 +37,14 @@ internal sealed unsafe class KernelTable
                 // 512-bit vpmaddubsw beats 256-bit VNNI for nibbles; full-range Q8_0 bytes would saturate it, so VNNI there.
                 GemmQ4_0 = &GemmAvx512.Q4_0;
                 GemmAffineQ4 = &GemmAvx512.AffineQ4;
+                GemmQ6_K = &GemmAvx2.Q6_K; // AVX-512 has no vpsignb; the 256-bit sign trick serves Q6_K's signed values
                 GemmQ8_0 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &GemmAvxVnni.Q8_0 : &GemmAvx2.Q8_0;
                 break;
             case KernelVariant.AvxVnni:
                 Q4_0x4 = &DotBatch4.Q4_0Vnni; Q8_0x4 = &DotBatch4.Q8_0Vnni;
                 Q4_0 = &DotBatch4.Q4_0VnniRow; Q4_1 = &DotQ4_1Q8.Avx2; Q8_0 = &DotBatch4.Q8_0VnniRow; Q4_K = &DotQ4_KQ8.Avx2; Q6_K = &DotQ6_KQ8.Avx2;
                 F32 = &DotFloat.F32Avx2; F16 = &DotFloat.F16Avx2; BF16 = &DotFloat.BF16Avx2;
-                GemmQ4_0 = &GemmAvxVnni.Q4_0; GemmQ8_0 = &GemmAvxVnni.Q8_0; GemmAffineQ4 = &GemmAvx2.AffineQ4;
+                GemmQ4_0 = &GemmAvxVnni.Q4_0; GemmQ8_0 = &GemmAvxVnni.Q8_0; GemmAffineQ4 = &GemmAvx2.AffineQ4; GemmQ6_K = &GemmAvx2.Q6_K;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(variant));
@@ -78,6 +79,9 @@ internal sealed unsafe class KernelTable
 
     /// <summary>Affine 4-bit blocks: Q4_1, and Q4_K repacked to them (see <see cref="PackedLayout"/>).</summary>
     public delegate*<byte*, int, sbyte*, float*, int*, int, float*, int, void> GemmAffineQ4 { get; }
+
+    /// <summary>Q6_K repacked to signed values with two scales per block (see <see cref="PackedLayout"/>).</summary>
+    public delegate*<byte*, int, sbyte*, float*, int*, int, float*, int, void> GemmQ6_K { get; }
 
     public delegate*<byte*, float*, int, float> F32 { get; }
     public delegate*<byte*, float*, int, float> F16 { get; }
@@ -123,6 +127,7 @@ internal sealed unsafe class KernelTable
         GgmlType.Q4_0 => GemmQ4_0,
         GgmlType.Q8_0 => GemmQ8_0,
         GgmlType.Q4_1 or GgmlType.Q4_K => GemmAffineQ4,
+        GgmlType.Q6_K => GemmQ6_K,
         _ => throw new NotSupportedException($"No GEMM kernel for {GgmlTypeTraits.Name(type)}."),
     };
 

@@ -43,6 +43,21 @@ internal static unsafe class GemmAvx2
         }
     }
 
+    /// <summary>Q6_K packed: Q8_0's sign trick, one half-block of columns at a time, each finished with its own scales.</summary>
+    public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t += PassTokens)
+        {
+            switch (Math.Min(PassTokens, tokens - t))
+            {
+                case 1: Q6_K<Tokens1>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 2: Q6_K<Tokens2>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 3: Q6_K<Tokens3>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                default: Q6_K<Tokens4>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+            }
+        }
+    }
+
     public static void Q8_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
     {
         for (int t = 0; t < tokens; t += PassTokens)
@@ -140,6 +155,43 @@ internal static unsafe class GemmAvx2
         (fa, fb) = GemmAvxVnni.Finish(Avx2.MultiplyAddAdjacent(sa, ones), Avx2.MultiplyAddAdjacent(sb, ones), wsA, wsB, xd, fa, fb);
         var m = Vector256.Create(xd * xs);
         return (Fma.MultiplyAdd(wmA, m, fa), Fma.MultiplyAdd(wmB, m, fb));
+    }
+
+    private static void Q6_K<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)
+        where TN : struct, ITokenCount
+    {
+        int n = TN.Value;
+        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
+        var flip = Vector256.Create((byte)0x80);
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q6_KBlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens)
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                Vector256<int> i0a = default, i0b = default, i1a = default, i1b = default, i2a = default, i2b = default, i3a = default, i3b = default;
+                byte* wq = w + 2 * PackedLayout.ScaleBytes + half * 4 * 64;
+                sbyte* xc = xq + half * 4 * 32;
+                for (int q = 0; q < 4; q++, wq += 64, xc += 32)
+                {
+                    var wa = (Vector256.Load(wq) ^ flip).AsSByte();
+                    var wb = (Vector256.Load(wq + 32) ^ flip).AsSByte();
+                    var ma = Avx2.Abs(wa);
+                    var mb = Avx2.Abs(wb);
+                    (i0a, i0b) = SignedStep(i0a, i0b, wa, ma, wb, mb, xc);
+                    if (n > 1) (i1a, i1b) = SignedStep(i1a, i1b, wa, ma, wb, mb, xc + 4);
+                    if (n > 2) (i2a, i2b) = SignedStep(i2a, i2b, wa, ma, wb, mb, xc + 8);
+                    if (n > 3) (i3a, i3b) = SignedStep(i3a, i3b, wa, ma, wb, mb, xc + 12);
+                }
+
+                var wsA = Vector256.Load((float*)w + half * PackedLayout.GroupRows);
+                var wsB = Vector256.Load((float*)w + half * PackedLayout.GroupRows + 8);
+                (f0a, f0b) = GemmAvxVnni.Finish(i0a, i0b, wsA, wsB, xd[0], f0a, f0b);
+                if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(i1a, i1b, wsA, wsB, xd[1], f1a, f1b);
+                if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(i2a, i2b, wsA, wsB, xd[2], f2a, f2b);
+                if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(i3a, i3b, wsA, wsB, xd[3], f3a, f3b);
+            }
+        }
+
+        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
     }
 
     private static void Q8_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)

@@ -6,7 +6,8 @@ namespace Gateway.Kernels;
 /// independently. The float part is the contract every variant follows, which makes all variants bit-identical:
 /// per token and row, in block order, <c>acc = fma((float)blockDot, weightScale * tokenScale, acc)</c>, and for the
 /// affine 4-bit blocks (Q4_1, Q4_K) with the unsigned nibbles' dot, then
-/// <c>acc = fma(weightMin, tokenScale * (float)tokenBlockSum, acc)</c>.
+/// <c>acc = fma(weightMin, tokenScale * (float)tokenBlockSum, acc)</c>; for Q6_K's two scales per block, the dots of
+/// columns 0-15 and 16-31 in that order, each with its own weight scale.
 /// </summary>
 /// <remarks>
 /// Kernel arguments: a group's first block, blocks per row, the tile's quants / scales / sums already offset to the
@@ -73,6 +74,40 @@ internal static unsafe class GemmScalar
                     float tokenScale = xd[b * PackedLayout.TileTokens + t];
                     acc = MathF.FusedMultiplyAdd(dot, ((float*)block)[r] * tokenScale, acc);
                     acc = MathF.FusedMultiplyAdd(((float*)block)[PackedLayout.GroupRows + r], tokenScale * xs[b * PackedLayout.TileTokens + t], acc);
+                }
+
+                y[t * yStride + r] = acc;
+            }
+        }
+    }
+
+    /// <summary>Q6_K packed: signed values, two weight scales per block (columns 0-15, then 16-31).</summary>
+    public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        for (int t = 0; t < tokens; t++)
+        {
+            for (int r = 0; r < PackedLayout.GroupRows; r++)
+            {
+                float acc = 0;
+                byte* block = group;
+                for (int b = 0; b < blocks; b++, block += PackedLayout.Q6_KBlockBytes)
+                {
+                    byte* qs = block + 2 * PackedLayout.ScaleBytes + r * 4;
+                    sbyte* x = xq + b * PackedLayout.TileBlockBytes + t * 4;
+                    float tokenScale = xd[b * PackedLayout.TileTokens + t];
+                    for (int half = 0; half < 2; half++)
+                    {
+                        int dot = 0;
+                        for (int q = 4 * half; q < 4 * half + 4; q++)
+                        {
+                            for (int j = 0; j < 4; j++)
+                            {
+                                dot += (qs[q * 64 + j] - PackedLayout.Q8_0Offset) * x[q * 32 + j];
+                            }
+                        }
+
+                        acc = MathF.FusedMultiplyAdd(dot, ((float*)block)[half * PackedLayout.GroupRows + r] * tokenScale, acc);
+                    }
                 }
 
                 y[t * yStride + r] = acc;

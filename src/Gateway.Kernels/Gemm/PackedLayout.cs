@@ -15,6 +15,9 @@ namespace Gateway.Kernels;
 /// exactly as Q4_0 but unsigned, with no offset. A Q4_K super-block becomes eight such blocks: each 32-value
 /// sub-block's scale d * sc and minimum -dmin * m are exact in fp32 (an 11-bit mantissa times a 6-bit integer), so the
 /// repacking is lossless; the kernels add min * (token scale * token block sum) per block.
+/// Q6_K: each 32 values span two of its 16-value sub-blocks, so a block holds two sets of 16 fp32 scales (d * sc for
+/// columns 0-15, then 16-31; exact, an 11-bit mantissa times an 8-bit integer), then the signed values q - 32 in Q8_0's
+/// chunk order, stored as Q8_0's are (q - 32 + 128).
 /// Activations: tokens are taken <see cref="TileTokens"/> at a time; for each block a tile holds, per four-column quad,
 /// the tokens' four int8 values side by side (32 bytes per quad, 256 per block), so a kernel broadcasts token t's quad
 /// from a fixed offset; plus each token's block scale and block sum of quants.
@@ -39,6 +42,9 @@ internal static class PackedLayout
     /// <summary>Q4_1 and Q4_K: one block of a group (scales, minimums, then 16 rows x 16 nibble bytes).</summary>
     public const int AffineQ4BlockBytes = ScaleBytes + MinBytes + GroupRows * BlockLayout.Qk / 2;
 
+    /// <summary>Q6_K: one block of a group (scales of columns 0-15, scales of 16-31, then 16 rows x 32 bytes).</summary>
+    public const int Q6_KBlockBytes = 2 * ScaleBytes + GroupRows * BlockLayout.Qk;
+
     /// <summary>Q8_0: one block of a group (scales, then 16 rows x 32 bytes).</summary>
     public const int Q8_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk;
 
@@ -51,7 +57,7 @@ internal static class PackedLayout
     /// <summary>Q8_0 quants are stored as q + 128 (q ^ 0x80).</summary>
     public const int Q8_0Offset = 128;
 
-    public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0 or GgmlType.Q4_1 or GgmlType.Q4_K;
+    public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0 or GgmlType.Q4_1 or GgmlType.Q4_K or GgmlType.Q6_K;
 
     /// <summary>Whether packed blocks of this type are affine 4-bit (scale, minimum, unsigned nibbles).</summary>
     public static bool IsAffineQ4(GgmlType type) => type is GgmlType.Q4_1 or GgmlType.Q4_K;
@@ -61,6 +67,7 @@ internal static class PackedLayout
         GgmlType.Q4_0 => Q4_0BlockBytes,
         GgmlType.Q8_0 => Q8_0BlockBytes,
         GgmlType.Q4_1 or GgmlType.Q4_K => AffineQ4BlockBytes,
+        GgmlType.Q6_K => Q6_KBlockBytes,
         _ => throw new NotSupportedException($"No packed layout for {GgmlTypeTraits.Name(type)}."),
     };
 

@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace Gateway.Kernels;
 
 /// <summary>
-/// A Q4_0, Q8_0, Q4_1 or Q4_K weight matrix repacked once, at load, into the interleaved layout the GEMM micro-kernels
+/// A Q4_0, Q8_0, Q4_1, Q4_K or Q6_K weight matrix repacked once, at load, into the interleaved layout the GEMM micro-kernels
 /// stream (see <see cref="PackedLayout"/>): 16 rows per group, fp16 scales widened to fp32, quants stored unsigned.
 /// About 11 % (Q4_0), 6 % (Q8_0), 20 % (Q4_1) or 33 % (Q4_K: a scale and a minimum per 32 values instead of per 256
-/// plus 6-bit factors) larger than the ggml rows; the original rows are no longer read for products, so their pages in
+/// plus 6-bit factors) or 52 % (Q6_K: int8 values and two scales per 32) larger than the ggml rows; the original rows are no longer read for products, so their pages in
 /// the mapped file can be dropped by the OS. Native, 64-byte aligned, immutable after construction.
 /// </summary>
 public sealed unsafe class PackedWeights : IDisposable
@@ -102,6 +102,9 @@ public sealed unsafe class PackedWeights : IDisposable
                 case GgmlType.Q4_K:
                     PackQ4_KSubBlock(source + (nint)(b / 8) * BlockLayout.Q4_KBytes, b % 8, dst, r);
                     break;
+                case GgmlType.Q6_K:
+                    PackQ6_KBlock(source + (nint)(b / 8) * BlockLayout.Q6_KBytes, b % 8, dst, r);
+                    break;
                 default:
                     scales[r] = HalfTable.Read(source);
                     byte* quants = dst + PackedLayout.ScaleBytes + r * 4;
@@ -148,6 +151,30 @@ public sealed unsafe class PackedWeights : IDisposable
                 int high = (qs[16 + 4 * c + j] >> shift) & 0x0F;
                 quants[c * 64 + j] = (byte)(low | (high << 4));
             }
+        }
+    }
+
+    /// <summary>
+    /// Values 32k..32k+31 of a Q6_K super-block (ggml's dequantize_row_q6_K order: each 128-value half holds four runs
+    /// of 32 that share ql/qh bytes at different shifts), as signed q - 32 in Q8_0's chunk order, with the scales of
+    /// their two 16-value sub-blocks.
+    /// </summary>
+    private static void PackQ6_KBlock(byte* super, int k, byte* dst, int r)
+    {
+        float d = HalfTable.Read(super + BlockLayout.Q6_KDOffset);
+        int half = k / 4, run = k % 4;
+        byte* ql = super + 64 * half + (run % 2 == 1 ? 32 : 0);
+        byte* qh = super + BlockLayout.Q6_KQhOffset + 32 * half;
+        sbyte* sc = (sbyte*)(super + BlockLayout.Q6_KScalesOffset) + 8 * half + 2 * run;
+        int lowShift = run < 2 ? 0 : 4;
+        int highShift = 2 * run;
+        ((float*)dst)[r] = d * sc[0];
+        ((float*)dst)[PackedLayout.GroupRows + r] = d * sc[1];
+        byte* quants = dst + 2 * PackedLayout.ScaleBytes + r * 4;
+        for (int l = 0; l < 32; l++)
+        {
+            int q = ((ql[l] >> lowShift) & 0x0F) | (((qh[l] >> highShift) & 3) << 4);
+            quants[(l / 4) * 64 + (l % 4)] = (byte)(q - 32 + PackedLayout.Q8_0Offset);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Gateway.Kernels.Tests;
 
 /// <summary>
-/// A Q4_0, Q8_0, Q4_1 or Q4_K matrix written block by block with edge cases mixed into random data: all-zero quants, zero scales,
+/// A Q4_0, Q8_0, Q4_1, Q4_K or Q6_K matrix written block by block with edge cases mixed into random data: all-zero quants, zero scales,
 /// the largest and a subnormal fp16 scale, and quants at their extremes. Native memory, as a mapped file gives.
 /// </summary>
 internal sealed unsafe class EdgeMatrix : IDisposable
@@ -18,6 +18,13 @@ internal sealed unsafe class EdgeMatrix : IDisposable
         if (type is GgmlType.Q4_1 or GgmlType.Q4_K)
         {
             FillAffine(type, rows, cols, rowBytes, random);
+            Matrix = new WeightMatrix(_data, type, rows, cols);
+            return;
+        }
+
+        if (type == GgmlType.Q6_K)
+        {
+            FillQ6_K(rows, cols, rowBytes, random);
             Matrix = new WeightMatrix(_data, type, rows, cols);
             return;
         }
@@ -105,6 +112,43 @@ internal sealed unsafe class EdgeMatrix : IDisposable
         }
     }
 
+    /// <summary>Q6_K super-blocks: random bits, plus d at zero, largest and subnormal, scales at -128 and 127, all q at 0 or 63.</summary>
+    private void FillQ6_K(int rows, int cols, int rowBytes, Random random)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            for (int b = 0; b < cols / BlockLayout.QkK; b++)
+            {
+                byte* block = _data + r * rowBytes + b * BlockLayout.Q6_KBytes;
+                int kind = random.Next(10);
+                for (int j = 0; j < BlockLayout.Q6_KScalesOffset; j++)
+                {
+                    block[j] = kind switch { 3 => 0x00, 4 => 0xFF, _ => (byte)random.Next(256) };
+                }
+
+                for (int j = 0; j < 16; j++)
+                {
+                    block[BlockLayout.Q6_KScalesOffset + j] = kind switch { 5 => 0x80, 6 => 0x7F, _ => (byte)random.Next(256) };
+                }
+
+                float d = kind switch { 0 => 0f, 1 => 65504f, 2 => 6e-8f, _ => (float)(random.NextDouble() * 0.002) };
+                *(ushort*)(block + BlockLayout.Q6_KDOffset) = BitConverter.HalfToUInt16Bits((Half)d);
+            }
+        }
+    }
+
+    /// <summary>Value <paramref name="j"/> of a Q6_K row as (signed q, scale d * sc), in ggml's dequantize_row_q6_K order.</summary>
+    private static (int Q, float Scale) Q6_KValue(byte* row, int j)
+    {
+        byte* super = row + (j / 256) * BlockLayout.Q6_KBytes;
+        int within = j % 256, half = within / 128, run = (within % 128) / 32, l = within % 32;
+        byte ql = super[64 * half + (run % 2 == 1 ? 32 : 0) + l];
+        byte qh = super[BlockLayout.Q6_KQhOffset + 32 * half + l];
+        int q = ((run < 2 ? ql & 0x0F : ql >> 4) | (((qh >> (2 * run)) & 3) << 4)) - 32;
+        sbyte sc = ((sbyte*)(super + BlockLayout.Q6_KScalesOffset))[8 * half + 2 * run + l / 16];
+        return (q, (float)BitConverter.UInt16BitsToHalf(*(ushort*)(super + BlockLayout.Q6_KDOffset)) * sc);
+    }
+
     /// <summary>Value <paramref name="j"/> of a row as (nibble, scale, minimum) for the affine types: value = scale * q + min.</summary>
     private static (int Q, float Scale, float Min) Affine(in WeightMatrix w, byte* row, int j)
     {
@@ -136,6 +180,30 @@ internal sealed unsafe class EdgeMatrix : IDisposable
     {
         var q = x.Quantized(token);
         byte* data = w.Data + (nint)row * w.RowBytes;
+        if (w.Type == GgmlType.Q6_K)
+        {
+            // Per 32 values, the signed dot of columns 0-15 then of 16-31, each with its own weight scale.
+            float sixBit = 0;
+            for (int b = 0; b < w.Cols / 32; b++)
+            {
+                sbyte* xb = q.Quants + b * 32;
+                for (int half = 0; half < 2; half++)
+                {
+                    int dot = 0;
+                    float scale = 0;
+                    for (int j = 16 * half; j < 16 * half + 16; j++)
+                    {
+                        (int v, scale) = Q6_KValue(data, b * 32 + j);
+                        dot += v * xb[j];
+                    }
+
+                    sixBit = MathF.FusedMultiplyAdd(dot, scale * q.Scales[b], sixBit);
+                }
+            }
+
+            return sixBit;
+        }
+
         if (w.Type is GgmlType.Q4_1 or GgmlType.Q4_K)
         {
             // Per 32 values: acc = fma(dot of unsigned nibbles, scale * tokenScale, acc), then

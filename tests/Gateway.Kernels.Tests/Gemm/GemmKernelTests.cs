@@ -19,10 +19,13 @@ public unsafe class GemmKernelTests
             data.Add(type, 33, 2048);   // long K: int16 pair sums accumulate over many blocks' worth of calls
         }
 
-        // Q4_K rows are whole 256-value super-blocks.
-        data.Add(GgmlType.Q4_K, 16, 256);
-        data.Add(GgmlType.Q4_K, 37, 768);
-        data.Add(GgmlType.Q4_K, 33, 2048);
+        // Q4_K and Q6_K rows are whole 256-value super-blocks.
+        foreach (var type in new[] { GgmlType.Q4_K, GgmlType.Q6_K })
+        {
+            data.Add(type, 16, 256);
+            data.Add(type, 37, 768);
+            data.Add(type, 33, 2048);
+        }
 
         return data;
     }
@@ -67,6 +70,7 @@ public unsafe class GemmKernelTests
     [InlineData(GgmlType.Q8_0, 160)]
     [InlineData(GgmlType.Q4_1, 160)]
     [InlineData(GgmlType.Q4_K, 512)]
+    [InlineData(GgmlType.Q6_K, 512)]
     public void Each_SIMD_kernel_matches_the_scalar_kernel_on_one_group(GgmlType type, int cols)
     {
         // The kernels themselves, one group and one tile, all token counts: the drivers' tiling is not involved.
@@ -118,9 +122,35 @@ public unsafe class GemmKernelTests
     [Fact]
     public void Types_without_a_packed_layout_are_left_alone()
     {
-        using var weights = new TestMatrix(GgmlType.Q6_K, 4, 256, seed: 1);
+        using var weights = new TestMatrix(GgmlType.F16, 4, 256, seed: 1);
         Assert.Null(weights.Matrix.WithPackedCopy().Packed);
-        Assert.False(PackedWeights.Supports(GgmlType.Q6_K));
+        Assert.False(PackedWeights.Supports(GgmlType.BF16));
+    }
+
+    [Fact]
+    public void Q6_K_packing_keeps_every_value_exactly()
+    {
+        // Lossless: scale x signed value from the packed block equals ggml's dequantized value for every element.
+        using var matrix = new EdgeMatrix(GgmlType.Q6_K, 20, 512, seed: 6);
+        var w = matrix.Matrix.WithPackedCopy();
+        using var packed = w.Packed!;
+        var expected = new float[512];
+        for (int row = 0; row < 20; row++)
+        {
+            Dequantizer.DequantizeRow(GgmlType.Q6_K, new ReadOnlySpan<byte>(matrix.Matrix.Data + (nint)row * matrix.Matrix.RowBytes, matrix.Matrix.RowBytes), expected);
+            byte* block = packed.Group(row / 16);
+            int r = row % 16;
+            for (int b = 0; b < 16; b++, block += PackedLayout.Q6_KBlockBytes)
+            {
+                byte* qs = block + 2 * PackedLayout.ScaleBytes + r * 4;
+                for (int col = 0; col < 32; col++)
+                {
+                    float scale = ((float*)block)[(col / 16) * 16 + r];
+                    int value = (sbyte)(qs[(col / 4) * 64 + col % 4] ^ 0x80);
+                    Assert.Equal(expected[b * 32 + col], scale * value, 0f);
+                }
+            }
+        }
     }
 
     [Theory]
