@@ -5,43 +5,22 @@ using System.Runtime.Intrinsics.X86;
 namespace Gateway.Kernels;
 
 /// <summary>
-/// Q4_0 and Q8_0 GEMM with AVX2 alone: a group's 16 rows are two registers of 8 int32 lanes. Q4_0 multiplies nibbles
-/// by int8 activations with vpmaddubsw and keeps the block's pair sums in int16 (at most 8 * 2 * 15 * 127 = 30480);
-/// Q8_0 uses the sign trick (|w| x sign(x, w), at most 2 * 128 * 127 per pair) and widens every product with
-/// vpmaddwd. Up to four tokens per pass.
+/// GEMM with AVX2 alone for Q4_0, Q8_0, the affine nibble blocks (Q4_1, Q4_K) and Q6_K's two-scale blocks: a group's 16
+/// rows are two registers of 8 int32 lanes. Nibbles multiply int8 activations with vpmaddubsw and keep the block's pair
+/// sums in int16 (at most 8 * 2 * 15 * 127 = 30480); signed bytes (Q8_0, Q6_K) use the sign trick (|w| x sign(x, w), at
+/// most 2 * 128 * 127 per pair) and widen every product with vpmaddwd. Up to four tokens per pass.
 /// </summary>
 internal static unsafe class GemmAvx2
 {
     private const int PassTokens = 4;
 
-    public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
-    {
-        for (int t = 0; t < tokens; t += PassTokens)
-        {
-            switch (Math.Min(PassTokens, tokens - t))
-            {
-                case 1: Q4_0<Tokens1>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                case 2: Q4_0<Tokens2>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                case 3: Q4_0<Tokens3>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                default: Q4_0<Tokens4>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-            }
-        }
-    }
+    public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        Nibbles<SignedNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
 
     /// <summary>Affine nibbles (Q4_1, Q4_K packed): Q4_0's integer path without the offset, plus min x token block sum.</summary>
-    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
-    {
-        for (int t = 0; t < tokens; t += PassTokens)
-        {
-            switch (Math.Min(PassTokens, tokens - t))
-            {
-                case 1: AffineQ4<Tokens1>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                case 2: AffineQ4<Tokens2>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                case 3: AffineQ4<Tokens3>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-                default: AffineQ4<Tokens4>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
-            }
-        }
-    }
+    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        Nibbles<AffineNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
+
 
     /// <summary>Q6_K packed: Q8_0's sign trick, one half-block of columns at a time, each finished with its own scales.</summary>
     public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
@@ -72,16 +51,35 @@ internal static unsafe class GemmAvx2
         }
     }
 
-    private static void Q4_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
+    private static void Nibbles<TForm>(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+        where TForm : struct, INibbleForm
+    {
+        for (int t = 0; t < tokens; t += PassTokens)
+        {
+            switch (Math.Min(PassTokens, tokens - t))
+            {
+                case 1: Nibbles<Tokens1, TForm>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 2: Nibbles<Tokens2, TForm>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                case 3: Nibbles<Tokens3, TForm>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+                default: Nibbles<Tokens4, TForm>(group, blocks, xq + 4 * t, xd + t, xs + t, y + t * yStride, yStride); break;
+            }
+        }
+    }
+
+    /// <summary>One group x up to 4 tokens for either nibble form: the integer path is shared, the finish differs.</summary>
+    private static void Nibbles<TN, TForm>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
         where TN : struct, ITokenCount
+        where TForm : struct, INibbleForm
     {
         int n = TN.Value;
+        int blockBytes = TForm.IsAffine ? PackedLayout.AffineQ4BlockBytes : PackedLayout.Q4_0BlockBytes;
+        int quantStart = TForm.IsAffine ? PackedLayout.ScaleBytes + PackedLayout.MinBytes : PackedLayout.ScaleBytes;
         Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
         var mask = Vector256.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q4_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
         {
             Vector256<short> s0a = default, s0b = default, s1a = default, s1b = default, s2a = default, s2b = default, s3a = default, s3b = default;
-            byte* wq = w + PackedLayout.ScaleBytes;
+            byte* wq = w + quantStart;
             sbyte* xc = xq;
             for (int c = 0; c < 4; c++, wq += 64, xc += 32)
             {
@@ -97,64 +95,36 @@ internal static unsafe class GemmAvx2
                 if (n > 3) (s3a, s3b) = Step(s3a, s3b, loA, hiA, loB, hiB, xc + 12);
             }
 
-            var wsA = Vector256.Load((float*)w);
-            var wsB = Vector256.Load((float*)w + 8);
-            (f0a, f0b) = GemmAvxVnni.Finish(Widen(s0a, xs[0]), Widen(s0b, xs[0]), wsA, wsB, xd[0], f0a, f0b);
-            if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(Widen(s1a, xs[1]), Widen(s1b, xs[1]), wsA, wsB, xd[1], f1a, f1b);
-            if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(Widen(s2a, xs[2]), Widen(s2b, xs[2]), wsA, wsB, xd[2], f2a, f2b);
-            if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(Widen(s3a, xs[3]), Widen(s3b, xs[3]), wsA, wsB, xd[3], f3a, f3b);
+            var ws = (Vector256.Load((float*)w), Vector256.Load((float*)w + 8));
+            var wm = TForm.IsAffine ? (Vector256.Load((float*)w + PackedLayout.GroupRows), Vector256.Load((float*)w + PackedLayout.GroupRows + 8)) : default;
+            (f0a, f0b) = Finish<TForm>(s0a, s0b, ws, wm, xd[0], xs[0], f0a, f0b);
+            if (n > 1) (f1a, f1b) = Finish<TForm>(s1a, s1b, ws, wm, xd[1], xs[1], f1a, f1b);
+            if (n > 2) (f2a, f2b) = Finish<TForm>(s2a, s2b, ws, wm, xd[2], xs[2], f2a, f2b);
+            if (n > 3) (f3a, f3b) = Finish<TForm>(s3a, s3b, ws, wm, xd[3], xs[3], f3a, f3b);
         }
 
         GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
     }
 
-    private static void AffineQ4<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
-        where TN : struct, ITokenCount
-    {
-        int n = TN.Value;
-        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
-        var mask = Vector256.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.AffineQ4BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
-        {
-            Vector256<short> s0a = default, s0b = default, s1a = default, s1b = default, s2a = default, s2b = default, s3a = default, s3b = default;
-            byte* wq = w + PackedLayout.ScaleBytes + PackedLayout.MinBytes;
-            sbyte* xc = xq;
-            for (int c = 0; c < 4; c++, wq += 64, xc += 32)
-            {
-                var rawA = Vector256.Load(wq);
-                var rawB = Vector256.Load(wq + 32);
-                var loA = rawA & mask;
-                var hiA = Vector256.ShiftRightLogical(rawA.AsUInt16(), 4).AsByte() & mask;
-                var loB = rawB & mask;
-                var hiB = Vector256.ShiftRightLogical(rawB.AsUInt16(), 4).AsByte() & mask;
-                (s0a, s0b) = Step(s0a, s0b, loA, hiA, loB, hiB, xc);
-                if (n > 1) (s1a, s1b) = Step(s1a, s1b, loA, hiA, loB, hiB, xc + 4);
-                if (n > 2) (s2a, s2b) = Step(s2a, s2b, loA, hiA, loB, hiB, xc + 8);
-                if (n > 3) (s3a, s3b) = Step(s3a, s3b, loA, hiA, loB, hiB, xc + 12);
-            }
-
-            var wsA = Vector256.Load((float*)w);
-            var wsB = Vector256.Load((float*)w + 8);
-            var wmA = Vector256.Load((float*)w + PackedLayout.GroupRows);
-            var wmB = Vector256.Load((float*)w + PackedLayout.GroupRows + 8);
-            (f0a, f0b) = FinishAffine(s0a, s0b, wsA, wsB, wmA, wmB, xd[0], xs[0], f0a, f0b);
-            if (n > 1) (f1a, f1b) = FinishAffine(s1a, s1b, wsA, wsB, wmA, wmB, xd[1], xs[1], f1a, f1b);
-            if (n > 2) (f2a, f2b) = FinishAffine(s2a, s2b, wsA, wsB, wmA, wmB, xd[2], xs[2], f2a, f2b);
-            if (n > 3) (f3a, f3b) = FinishAffine(s3a, s3b, wsA, wsB, wmA, wmB, xd[3], xs[3], f3a, f3b);
-        }
-
-        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
-    }
-
+    /// <summary>
+    /// Widens a block's pair sums and adds the block to the token's accumulators: Q4_0 subtracts 8 x the activation
+    /// block sum; the affine form adds minimum x (token scale x block sum) after the scaled dot.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>) FinishAffine(
-        Vector256<short> sa, Vector256<short> sb, Vector256<float> wsA, Vector256<float> wsB, Vector256<float> wmA, Vector256<float> wmB,
+    private static (Vector256<float>, Vector256<float>) Finish<TForm>(
+        Vector256<short> sa, Vector256<short> sb, (Vector256<float> A, Vector256<float> B) ws, (Vector256<float> A, Vector256<float> B) wm,
         float xd, int xs, Vector256<float> fa, Vector256<float> fb)
+        where TForm : struct, INibbleForm
     {
-        var ones = Vector256<short>.One;
-        (fa, fb) = GemmAvxVnni.Finish(Avx2.MultiplyAddAdjacent(sa, ones), Avx2.MultiplyAddAdjacent(sb, ones), wsA, wsB, xd, fa, fb);
+        var offset = TForm.IsAffine ? 0 : xs;
+        (fa, fb) = GemmAvxVnni.Finish(Widen(sa, offset), Widen(sb, offset), ws.A, ws.B, xd, fa, fb);
+        if (!TForm.IsAffine)
+        {
+            return (fa, fb);
+        }
+
         var m = Vector256.Create(xd * xs);
-        return (Fma.MultiplyAdd(wmA, m, fa), Fma.MultiplyAdd(wmB, m, fb));
+        return (Fma.MultiplyAdd(wm.A, m, fa), Fma.MultiplyAdd(wm.B, m, fb));
     }
 
     private static void Q6_K<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Gateway.Kernels;
 
 /// <summary>
-/// Q4_0 GEMM on 512-bit registers: one register holds an int32 lane per weight row (16 rows), up to 8 tokens share each
+/// Nibble GEMM (Q4_0, and the affine blocks of Q4_1 and Q4_K) on 512-bit registers: one register holds an int32 lane per weight row (16 rows), up to 8 tokens share each
 /// unpacked weight register. .NET exposes no 512-bit VPDPBUSD, so products go through vpmaddubsw (nibble x int8 pairs
 /// into int16): a block's 8 pair sums per lane stay below 8 * 2 * 15 * 127 = 30480, so they accumulate in int16 without
 /// saturating and one vpmaddwd per block and token widens them — still twice the products per instruction of the
@@ -13,49 +13,44 @@ namespace Gateway.Kernels;
 /// </summary>
 internal static unsafe class GemmAvx512
 {
-    public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
-    {
-        switch (tokens)
-        {
-            case 1: Q4_0<Tokens1>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 2: Q4_0<Tokens2>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 3: Q4_0<Tokens3>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 4: Q4_0<Tokens4>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 5: Q4_0<Tokens5>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 6: Q4_0<Tokens6>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 7: Q4_0<Tokens7>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 8: Q4_0<Tokens8>(group, blocks, xq, xd, xs, y, yStride); break;
-            default: throw new ArgumentOutOfRangeException(nameof(tokens));
-        }
-    }
+    public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        Nibbles<SignedNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
 
     /// <summary>Affine nibbles (Q4_1, Q4_K packed): Q4_0's integer path without the offset, plus min x token block sum.</summary>
-    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        Nibbles<AffineNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
+
+    private static void Nibbles<TForm>(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+        where TForm : struct, INibbleForm
     {
         switch (tokens)
         {
-            case 1: AffineQ4<Tokens1>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 2: AffineQ4<Tokens2>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 3: AffineQ4<Tokens3>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 4: AffineQ4<Tokens4>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 5: AffineQ4<Tokens5>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 6: AffineQ4<Tokens6>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 7: AffineQ4<Tokens7>(group, blocks, xq, xd, xs, y, yStride); break;
-            case 8: AffineQ4<Tokens8>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 1: Nibbles<Tokens1, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 2: Nibbles<Tokens2, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 3: Nibbles<Tokens3, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 4: Nibbles<Tokens4, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 5: Nibbles<Tokens5, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 6: Nibbles<Tokens6, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 7: Nibbles<Tokens7, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 8: Nibbles<Tokens8, TForm>(group, blocks, xq, xd, xs, y, yStride); break;
             default: throw new ArgumentOutOfRangeException(nameof(tokens));
         }
     }
 
-    private static void AffineQ4<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
+    /// <summary>One group x up to 8 tokens for either nibble form: the integer path is shared, the finish differs.</summary>
+    private static void Nibbles<TN, TForm>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
         where TN : struct, ITokenCount
+        where TForm : struct, INibbleForm
     {
         int n = TN.Value;
+        int blockBytes = TForm.IsAffine ? PackedLayout.AffineQ4BlockBytes : PackedLayout.Q4_0BlockBytes;
+        int quantStart = TForm.IsAffine ? PackedLayout.ScaleBytes + PackedLayout.MinBytes : PackedLayout.ScaleBytes;
         Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
         var mask = Vector512.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.AffineQ4BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
         {
             Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            byte* wq = w + PackedLayout.ScaleBytes + PackedLayout.MinBytes;
+            byte* wq = w + quantStart;
             sbyte* xc = xq;
             for (int c = 0; c < 4; c++, wq += 64, xc += 32)
             {
@@ -73,62 +68,15 @@ internal static unsafe class GemmAvx512
             }
 
             var ws = Vector512.Load((float*)w);
-            var wm = Vector512.Load((float*)w + PackedLayout.GroupRows);
-            f0 = FinishAffine(s0, ws, wm, xd[0], xs[0], f0);
-            if (n > 1) f1 = FinishAffine(s1, ws, wm, xd[1], xs[1], f1);
-            if (n > 2) f2 = FinishAffine(s2, ws, wm, xd[2], xs[2], f2);
-            if (n > 3) f3 = FinishAffine(s3, ws, wm, xd[3], xs[3], f3);
-            if (n > 4) f4 = FinishAffine(s4, ws, wm, xd[4], xs[4], f4);
-            if (n > 5) f5 = FinishAffine(s5, ws, wm, xd[5], xs[5], f5);
-            if (n > 6) f6 = FinishAffine(s6, ws, wm, xd[6], xs[6], f6);
-            if (n > 7) f7 = FinishAffine(s7, ws, wm, xd[7], xs[7], f7);
-        }
-
-        f0.Store(y);
-        if (n > 1) f1.Store(y + yStride);
-        if (n > 2) f2.Store(y + 2 * yStride);
-        if (n > 3) f3.Store(y + 3 * yStride);
-        if (n > 4) f4.Store(y + 4 * yStride);
-        if (n > 5) f5.Store(y + 5 * yStride);
-        if (n > 6) f6.Store(y + 6 * yStride);
-        if (n > 7) f7.Store(y + 7 * yStride);
-    }
-
-    private static void Q4_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
-        where TN : struct, ITokenCount
-    {
-        int n = TN.Value;
-        Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
-        var mask = Vector512.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q4_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
-        {
-            Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            byte* wq = w + PackedLayout.ScaleBytes;
-            sbyte* xc = xq;
-            for (int c = 0; c < 4; c++, wq += 64, xc += 32)
-            {
-                var raw = Vector512.Load(wq);
-                var lo = raw & mask;
-                var hi = Vector512.ShiftRightLogical(raw.AsUInt16(), 4).AsByte() & mask;
-                s0 = Step(s0, lo, hi, xc);
-                if (n > 1) s1 = Step(s1, lo, hi, xc + 4);
-                if (n > 2) s2 = Step(s2, lo, hi, xc + 8);
-                if (n > 3) s3 = Step(s3, lo, hi, xc + 12);
-                if (n > 4) s4 = Step(s4, lo, hi, xc + 16);
-                if (n > 5) s5 = Step(s5, lo, hi, xc + 20);
-                if (n > 6) s6 = Step(s6, lo, hi, xc + 24);
-                if (n > 7) s7 = Step(s7, lo, hi, xc + 28);
-            }
-
-            var ws = Vector512.Load((float*)w);
-            f0 = Finish(s0, ws, xd[0], xs[0], f0);
-            if (n > 1) f1 = Finish(s1, ws, xd[1], xs[1], f1);
-            if (n > 2) f2 = Finish(s2, ws, xd[2], xs[2], f2);
-            if (n > 3) f3 = Finish(s3, ws, xd[3], xs[3], f3);
-            if (n > 4) f4 = Finish(s4, ws, xd[4], xs[4], f4);
-            if (n > 5) f5 = Finish(s5, ws, xd[5], xs[5], f5);
-            if (n > 6) f6 = Finish(s6, ws, xd[6], xs[6], f6);
-            if (n > 7) f7 = Finish(s7, ws, xd[7], xs[7], f7);
+            var wm = TForm.IsAffine ? Vector512.Load((float*)w + PackedLayout.GroupRows) : default;
+            f0 = Finish<TForm>(s0, ws, wm, xd[0], xs[0], f0);
+            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd[1], xs[1], f1);
+            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd[2], xs[2], f2);
+            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd[3], xs[3], f3);
+            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd[4], xs[4], f4);
+            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd[5], xs[5], f5);
+            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd[6], xs[6], f6);
+            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd[7], xs[7], f7);
         }
 
         f0.Store(y);
@@ -147,18 +95,21 @@ internal static unsafe class GemmAvx512
         s + (Avx512BW.MultiplyAddAdjacent(lo, Vector512.Create(*(int*)x).AsSByte()) +
              Avx512BW.MultiplyAddAdjacent(hi, Vector512.Create(*(int*)(x + 128)).AsSByte()));
 
+    /// <summary>
+    /// Widens a block's pair sums and adds the block to the token's accumulators: Q4_0 subtracts 8 x the activation
+    /// block sum and scales; the affine form scales, then adds minimum x (token scale x block sum).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> FinishAffine(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float xd, int xs, Vector512<float> f)
+    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float xd, int xs, Vector512<float> f)
+        where TForm : struct, INibbleForm
     {
         var dot = Avx512BW.MultiplyAddAdjacent(s, Vector512<short>.One);
-        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(xd), f);
-        return Avx512F.FusedMultiplyAdd(wm, Vector512.Create(xd * xs), f);
-    }
+        if (!TForm.IsAffine)
+        {
+            dot += Vector512.Create(-PackedLayout.Q4_0Offset * xs);
+        }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish(Vector512<short> s, Vector512<float> ws, float xd, int xs, Vector512<float> f)
-    {
-        var dot = Avx512BW.MultiplyAddAdjacent(s, Vector512<short>.One) + Vector512.Create(-PackedLayout.Q4_0Offset * xs);
-        return Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(xd), f);
+        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(xd), f);
+        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(xd * xs), f) : f;
     }
 }
