@@ -59,9 +59,6 @@ internal static class PackedLayout
 
     public static bool Supports(GgmlType type) => type is GgmlType.Q4_0 or GgmlType.Q8_0 or GgmlType.Q4_1 or GgmlType.Q4_K or GgmlType.Q6_K;
 
-    /// <summary>Whether packed blocks of this type are affine 4-bit (scale, minimum, unsigned nibbles).</summary>
-    public static bool IsAffineQ4(GgmlType type) => type is GgmlType.Q4_1 or GgmlType.Q4_K;
-
     public static int BlockBytes(GgmlType type) => type switch
     {
         GgmlType.Q4_0 => Q4_0BlockBytes,
@@ -70,6 +67,4 @@ internal static class PackedLayout
         GgmlType.Q6_K => Q6_KBlockBytes,
         _ => throw new NotSupportedException($"No packed layout for {GgmlTypeTraits.Name(type)}."),
     };
-
-    public static int Offset(GgmlType type) => type == GgmlType.Q4_0 ? Q4_0Offset : Q8_0Offset;
 }
