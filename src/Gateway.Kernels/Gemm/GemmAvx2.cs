@@ -23,30 +23,23 @@ internal static unsafe class GemmAvx2
 
 
     /// <summary>Q6_K packed: Q8_0's sign trick, one half-block of columns at a time, each finished with its own scales.</summary>
-    public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
-    {
-        for (int t = 0; t < tokens; t += PassTokens)
-        {
-            switch (Math.Min(PassTokens, tokens - t))
-            {
-                case 1: Q6_K<Tokens1>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                case 2: Q6_K<Tokens2>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                case 3: Q6_K<Tokens3>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                default: Q6_K<Tokens4>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-            }
-        }
-    }
+    public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        SignedBytes<TwoScales>(group, blocks, xq, xd, tokens, y, yStride);
 
-    public static void Q8_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    public static void Q8_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
+        SignedBytes<OneScale>(group, blocks, xq, xd, tokens, y, yStride);
+
+    private static void SignedBytes<TScales>(byte* group, int blocks, sbyte* xq, float* xd, int tokens, float* y, int yStride)
+        where TScales : struct, IScaleCount
     {
         for (int t = 0; t < tokens; t += PassTokens)
         {
             switch (Math.Min(PassTokens, tokens - t))
             {
-                case 1: Q8_0<Tokens1>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                case 2: Q8_0<Tokens2>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                case 3: Q8_0<Tokens3>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
-                default: Q8_0<Tokens4>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 1: SignedBytes<Tokens1, TScales>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 2: SignedBytes<Tokens2, TScales>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                case 3: SignedBytes<Tokens3, TScales>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
+                default: SignedBytes<Tokens4, TScales>(group, blocks, xq + 4 * t, xd + t, y + t * yStride, yStride); break;
             }
         }
     }
@@ -127,20 +120,28 @@ internal static unsafe class GemmAvx2
         return (Fma.MultiplyAdd(wm.A, m, fa), Fma.MultiplyAdd(wm.B, m, fb));
     }
 
-    private static void Q6_K<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)
+    /// <summary>
+    /// Signed bytes (stored + 128) x int8 activations with the sign trick. Q8_0 finishes a block once with one scale per
+    /// row; Q6_K finishes each 16-column half with its own scales, in column order.
+    /// </summary>
+    private static void SignedBytes<TN, TScales>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)
         where TN : struct, ITokenCount
+        where TScales : struct, IScaleCount
     {
         int n = TN.Value;
+        int parts = TScales.PerBlock;
+        int chunks = 8 / parts;
+        int blockBytes = parts == 1 ? PackedLayout.Q8_0BlockBytes : PackedLayout.Q6_KBlockBytes;
         Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
         var flip = Vector256.Create((byte)0x80);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q6_KBlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens)
         {
-            for (int half = 0; half < 2; half++)
+            for (int part = 0; part < parts; part++)
             {
                 Vector256<int> i0a = default, i0b = default, i1a = default, i1b = default, i2a = default, i2b = default, i3a = default, i3b = default;
-                byte* wq = w + 2 * PackedLayout.ScaleBytes + half * 4 * 64;
-                sbyte* xc = xq + half * 4 * 32;
-                for (int q = 0; q < 4; q++, wq += 64, xc += 32)
+                byte* wq = w + parts * PackedLayout.ScaleBytes + part * chunks * 64;
+                sbyte* xc = xq + part * chunks * 32;
+                for (int q = 0; q < chunks; q++, wq += 64, xc += 32)
                 {
                     var wa = (Vector256.Load(wq) ^ flip).AsSByte();
                     var wb = (Vector256.Load(wq + 32) ^ flip).AsSByte();
@@ -152,47 +153,13 @@ internal static unsafe class GemmAvx2
                     if (n > 3) (i3a, i3b) = SignedStep(i3a, i3b, wa, ma, wb, mb, xc + 12);
                 }
 
-                var wsA = Vector256.Load((float*)w + half * PackedLayout.GroupRows);
-                var wsB = Vector256.Load((float*)w + half * PackedLayout.GroupRows + 8);
+                var wsA = Vector256.Load((float*)w + part * PackedLayout.GroupRows);
+                var wsB = Vector256.Load((float*)w + part * PackedLayout.GroupRows + 8);
                 (f0a, f0b) = GemmAvxVnni.Finish(i0a, i0b, wsA, wsB, xd[0], f0a, f0b);
                 if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(i1a, i1b, wsA, wsB, xd[1], f1a, f1b);
                 if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(i2a, i2b, wsA, wsB, xd[2], f2a, f2b);
                 if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(i3a, i3b, wsA, wsB, xd[3], f3a, f3b);
             }
-        }
-
-        GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
-    }
-
-    private static void Q8_0<TN>(byte* w, int blocks, sbyte* xq, float* xd, float* y, int yStride)
-        where TN : struct, ITokenCount
-    {
-        int n = TN.Value;
-        Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
-        var flip = Vector256.Create((byte)0x80);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q8_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens)
-        {
-            Vector256<int> i0a = default, i0b = default, i1a = default, i1b = default, i2a = default, i2b = default, i3a = default, i3b = default;
-            byte* wq = w + PackedLayout.ScaleBytes;
-            sbyte* xc = xq;
-            for (int q = 0; q < 8; q++, wq += 64, xc += 32)
-            {
-                var wa = (Vector256.Load(wq) ^ flip).AsSByte();
-                var wb = (Vector256.Load(wq + 32) ^ flip).AsSByte();
-                var ma = Avx2.Abs(wa);
-                var mb = Avx2.Abs(wb);
-                (i0a, i0b) = SignedStep(i0a, i0b, wa, ma, wb, mb, xc);
-                if (n > 1) (i1a, i1b) = SignedStep(i1a, i1b, wa, ma, wb, mb, xc + 4);
-                if (n > 2) (i2a, i2b) = SignedStep(i2a, i2b, wa, ma, wb, mb, xc + 8);
-                if (n > 3) (i3a, i3b) = SignedStep(i3a, i3b, wa, ma, wb, mb, xc + 12);
-            }
-
-            var wsA = Vector256.Load((float*)w);
-            var wsB = Vector256.Load((float*)w + 8);
-            (f0a, f0b) = GemmAvxVnni.Finish(i0a, i0b, wsA, wsB, xd[0], f0a, f0b);
-            if (n > 1) (f1a, f1b) = GemmAvxVnni.Finish(i1a, i1b, wsA, wsB, xd[1], f1a, f1b);
-            if (n > 2) (f2a, f2b) = GemmAvxVnni.Finish(i2a, i2b, wsA, wsB, xd[2], f2a, f2b);
-            if (n > 3) (f3a, f3b) = GemmAvxVnni.Finish(i3a, i3b, wsA, wsB, xd[3], f3a, f3b);
         }
 
         GemmAvxVnni.Store(y, yStride, n, f0a, f0b, f1a, f1b, f2a, f2b, f3a, f3b);
