@@ -9,8 +9,10 @@ namespace Gateway.Engine.Onnx.Runtime;
 /// <summary>
 /// Runs an ONNX Runtime GenAI decoder (ours from export-onnx, or the official model builder's) under the scheduler's
 /// paged-step contract. Each <see cref="Forward"/> is one scheduler step: its decode tokens run together as one batch
-/// of rows (GroupQueryAttention takes a length per row, so rows of any length share a run), and each prefill chunk
-/// runs as a row of its own (ONNX Runtime's CPU attention accepts several new tokens after a past only with one row).
+/// of rows (GroupQueryAttention takes a length per row, so rows of any length share a run); prompts that start at
+/// position 0 run together as right-padded rows (GroupQueryAttention's first-prompt form); any other prefill chunk (a
+/// prompt after a cached prefix, or the rest of a long one) runs as a row of its own (ONNX Runtime's CPU attention
+/// accepts several new tokens after a past only with one row).
 /// Which sequences are in a step is decided afresh every step, so requests join and leave the batch at any step.
 /// A sequence keeps its staging row from step to step (<see cref="StagingRows"/>): a decode step writes one position
 /// per row, and a row is copied only when its sequence joins, or moves down to fill the place of one that left.
@@ -23,6 +25,13 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
 
     /// <summary>Steps whose longest row would fit a quarter of the row length before the rows shrink again.</summary>
     private const int ShrinkAfterSteps = 256;
+
+    /// <summary>
+    /// Padding positions a fresh prompt may add to a shared run, per run it saves. A run of its own costs about what
+    /// computing this many more tokens does: on the SmolLM2-135M-shape INT4 export with 2 threads a one-row decode step
+    /// took 6 ms and each further prompt token about 1 ms.
+    /// </summary>
+    private const int PaddingPerSavedRun = 6;
 
     private readonly GenAiModelConfig _config;
     private readonly InferenceSession _session;
@@ -49,6 +58,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
     // decode chunk was found on, which rows of a decode group are taken.
     private readonly int[] _logitsSlot;
     private readonly int[] _decodeOrder;
+    private readonly int[] _freshOrder;
     private readonly Row[] _rows;
     private readonly int[] _matched;
     private readonly bool[] _rowTaken;
@@ -94,6 +104,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         _binding = session.CreateIoBinding();
         _logitsSlot = new int[MaxBatchTokens];
         _decodeOrder = new int[MaxBatchTokens];
+        _freshOrder = new int[MaxBatchTokens];
         // A run has at most MaxRowsPerRun rows: a decode group, or one prefill piece.
         _rows = new Row[rowsCapacity];
         _matched = new int[rowsCapacity];
@@ -140,9 +151,12 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
             var count = Math.Min(groupSize, decodeCount - first);
             var firstRow = first + count <= _kv.RowCapacity ? first : 0;
             PlaceDecodeGroup(chunks, _decodeOrder.AsSpan(first, count), firstRow);
-            Run(chunks, firstRow, count, 1, logits);
+            Run(chunks, firstRow, count, 1, logits, firstPrompt: false);
         }
 
+        // Prefill chunks after a past first, each on its own row: they may find the row their sequence's earlier chunk
+        // left. Then the fresh prompts, packed into shared runs on rows no chunk of this step holds.
+        var freshCount = 0;
         for (var c = 0; c < chunks.Length; c++)
         {
             var chunk = chunks[c];
@@ -152,12 +166,95 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
                 continue;
             }
 
-            var row = PlacePrefill(chunk, Math.Min(decodeCount, _kv.RowCapacity - 1));
-            for (var offset = 0; offset < length; offset += _maxRows)
+            if (chunk.StartPosition == 0 && 2 * length <= _maxRows)
             {
-                _rows[0] = new Row(c, offset, Math.Min(_maxRows, length - offset));
-                Run(chunks, row, 1, _rows[0].Count, logits);
+                _freshOrder[freshCount++] = c;
+                continue;
             }
+
+            RunAlone(chunks, c, decodeCount, logits);
+        }
+
+        RunFreshPrompts(chunks, _freshOrder.AsSpan(0, freshCount), decodeCount, logits);
+    }
+
+    /// <summary>A prefill chunk on a row of its own, in pieces of at most <see cref="_maxRows"/> tokens.</summary>
+    private void RunAlone(ReadOnlySpan<SequenceChunk> chunks, int c, int decodeCount, Span<float> logits)
+    {
+        var chunk = chunks[c];
+        var length = chunk.Tokens.Length;
+        var row = PlacePrefill(chunk, Math.Min(decodeCount, _kv.RowCapacity - 1));
+        for (var offset = 0; offset < length; offset += _maxRows)
+        {
+            _rows[0] = new Row(c, offset, Math.Min(_maxRows, length - offset));
+            Run(chunks, row, 1, _rows[0].Count, logits, firstPrompt: false);
+        }
+    }
+
+    /// <summary>
+    /// Prompts that start at position 0, longest first, packed into runs of right-padded rows: a run takes the next prompt
+    /// while its logits fit (rows x longest &lt;= <see cref="_maxRows"/>) and the padding stays under
+    /// <see cref="PaddingPerSavedRun"/> per run saved. Eight 12-token prompts arriving together run as one run instead
+    /// of eight, which is most of their time to first token when each run streams every weight once.
+    /// </summary>
+    private void RunFreshPrompts(ReadOnlySpan<SequenceChunk> chunks, Span<int> fresh, int decodeCount, Span<float> logits)
+    {
+        // Insertion sort, longest first: a step holds a handful of new prompts.
+        for (var i = 1; i < fresh.Length; i++)
+        {
+            var c = fresh[i];
+            var j = i - 1;
+            for (; j >= 0 && chunks[fresh[j]].Tokens.Length < chunks[c].Tokens.Length; j--)
+            {
+                fresh[j + 1] = fresh[j];
+            }
+
+            fresh[j + 1] = c;
+        }
+
+        for (var first = 0; first < fresh.Length;)
+        {
+            var longest = chunks[fresh[first]].Tokens.Length;
+            var tokens = longest;
+            var count = 1;
+            while (first + count < fresh.Length)
+            {
+                var next = chunks[fresh[first + count]].Tokens.Length;
+                var padded = (count + 1) * longest;
+                if (padded > _maxRows || padded - (tokens + next) > count * PaddingPerSavedRun)
+                {
+                    break;
+                }
+
+                tokens += next;
+                count++;
+            }
+
+            // Fewer rows when the staging area has no run of free rows that long (a small KV pool).
+            var firstRow = -1;
+            while (count > 1 && (firstRow = FirstUnclaimedRange(decodeCount, count)) < 0 && (firstRow = FirstUnclaimedRange(0, count)) < 0)
+            {
+                count--;
+            }
+
+            if (count == 1)
+            {
+                RunAlone(chunks, fresh[first], decodeCount, logits);
+            }
+            else
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var c = fresh[first + i];
+                    _staged.Forget(firstRow + i);
+                    _staged.Claim(firstRow + i);
+                    _rows[i] = new Row(c, 0, chunks[c].Tokens.Length);
+                }
+
+                Run(chunks, firstRow, count, longest, logits, firstPrompt: true);
+            }
+
+            first += count;
         }
     }
 
@@ -282,6 +379,22 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         return row;
     }
 
+    /// <summary>The first of <paramref name="count"/> consecutive rows from <paramref name="from"/> on that no chunk of this step holds, or -1.</summary>
+    private int FirstUnclaimedRange(int from, int count)
+    {
+        var run = 0;
+        for (var r = from; r < _kv.RowCapacity; r++)
+        {
+            run = _staged.IsClaimed(r) ? 0 : run + 1;
+            if (run == count)
+            {
+                return r - count + 1;
+            }
+        }
+
+        return -1;
+    }
+
     private int FirstUnclaimed(int from)
     {
         for (var r = from; r < _kv.RowCapacity; r++)
@@ -295,26 +408,36 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         return -1;
     }
 
-    /// <summary>One ONNX Runtime run over rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of <paramref name="step"/> new tokens each.</summary>
-    private void Run(ReadOnlySpan<SequenceChunk> chunks, int firstRow, int rowCount, int step, Span<float> logits)
+    /// <summary>
+    /// One ONNX Runtime run over rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of <paramref name="step"/>
+    /// new positions each, of which each row's own <see cref="Row.Count"/> are tokens and the rest padding.
+    /// </summary>
+    /// <param name="firstPrompt">
+    /// Rows are prompts from position 0: the mask is <paramref name="step"/> wide, which GroupQueryAttention reads as
+    /// its first-prompt form (several rows of several tokens, each as long as its mask's sum). Otherwise the mask is the
+    /// staging row's length wide, which allows several tokens after a past for a single row only.
+    /// </param>
+    private void Run(ReadOnlySpan<SequenceChunk> chunks, int firstRow, int rowCount, int step, Span<float> logits, bool firstPrompt)
     {
+        var width = firstPrompt ? step : _kv.RowLength;
         var length = _kv.RowLength;
         for (var r = 0; r < rowCount; r++)
         {
             var row = _rows[r];
             var chunk = chunks[row.Chunk];
             var start = chunk.StartPosition + row.Offset;
-            var tokens = chunk.Tokens.Span.Slice(row.Offset, step);
+            var tokens = chunk.Tokens.Span.Slice(row.Offset, row.Count);
             for (var s = 0; s < step; s++)
             {
-                _inputIds[(r * step) + s] = tokens[s];
+                // Padding repeats the row's last token: any valid id will do, its positions are never read.
+                _inputIds[(r * step) + s] = tokens[Math.Min(s, row.Count - 1)];
                 _positions[(r * step) + s] = start + s;
             }
 
-            // The mask's sum gives each row its length; its width, the row length, is the shared buffer's.
-            var mask = new Span<long>(_mask + ((long)r * length), length);
-            mask[..(start + step)].Fill(1);
-            mask[(start + step)..].Clear();
+            // The mask's sum gives each row its length.
+            var mask = new Span<long>(_mask + ((long)r * width), width);
+            mask[..(start + row.Count)].Fill(1);
+            mask[(start + row.Count)..].Clear();
         }
 
         var info = OrtMemoryInfo.DefaultInstance;
@@ -322,7 +445,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         try
         {
             Bind(_config.InputIdsName, Tensor(info, TensorElementType.Int64, (IntPtr)_inputIds, (long)rowCount * step * sizeof(long), rowCount, step), input: true, ref n);
-            Bind(_config.AttentionMaskName, Tensor(info, TensorElementType.Int64, (IntPtr)_mask, (long)rowCount * length * sizeof(long), rowCount, length), input: true, ref n);
+            Bind(_config.AttentionMaskName, Tensor(info, TensorElementType.Int64, (IntPtr)_mask, (long)rowCount * width * sizeof(long), rowCount, width), input: true, ref n);
             if (_feedsPositions)
             {
                 Bind(_config.PositionIdsName ?? "position_ids", Tensor(info, TensorElementType.Int64, (IntPtr)_positions, (long)rowCount * step * sizeof(long), rowCount, step), input: true, ref n);
@@ -358,12 +481,12 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
             var row = _rows[r];
             var chunk = chunks[row.Chunk];
             var start = chunk.StartPosition + row.Offset;
-            _kv.Scatter(chunk.BlockTable.Span, start, step, firstRow + r);
-            _staged.Record(firstRow + r, chunk.SequenceId, start + step, chunk.BlockTable.Span);
-            var last = row.Offset + step == chunk.Tokens.Length;
+            _kv.Scatter(chunk.BlockTable.Span, start, row.Count, firstRow + r);
+            _staged.Record(firstRow + r, chunk.SequenceId, start + row.Count, chunk.BlockTable.Span);
+            var last = row.Offset + row.Count == chunk.Tokens.Length;
             if (last && chunk.ComputeLogits)
             {
-                new ReadOnlySpan<float>(_logits + ((((long)r * step) + step - 1) * _vocab), _vocab)
+                new ReadOnlySpan<float>(_logits + ((((long)r * step) + row.Count - 1) * _vocab), _vocab)
                     .CopyTo(logits.Slice(_logitsSlot[row.Chunk] * _vocab, _vocab));
             }
         }

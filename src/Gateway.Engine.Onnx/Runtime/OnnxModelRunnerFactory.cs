@@ -29,7 +29,7 @@ public static class OnnxModelRunnerFactory
         }
 
         var (parameters, weights) = Describe(config.DecoderPath);
-        var session = OnnxSessionFactory.Open(config, onnxOptions, options.Threads);
+        var session = OnnxSessionFactory.Open(config, onnxOptions, options.EffectiveThreads);
         try
         {
             var feedsPositions = DecoderSignature.Validate(session, config);
