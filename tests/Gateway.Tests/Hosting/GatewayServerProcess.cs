@@ -56,7 +56,8 @@ internal sealed class GatewayServerProcess : IDisposable
 
         var server = new GatewayServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        for (var i = 0; i < 300; i++)
+        // Up to a minute: with other test processes busy on both cores, start-up and warm-up once took more than 30 s.
+        for (var i = 0; i < 600; i++)
         {
             try
             {
