@@ -105,7 +105,7 @@ internal sealed unsafe class OnnxModelRunner : IModelRunner
         _logitsSlot = new int[MaxBatchTokens];
         _decodeOrder = new int[MaxBatchTokens];
         _freshOrder = new int[MaxBatchTokens];
-        // A run has at most MaxRowsPerRun rows: a decode group, or one prefill piece.
+        // A run has at most MaxRowsPerRun rows: a decode group, one prefill piece, or fresh prompts sharing a run.
         _rows = new Row[rowsCapacity];
         _matched = new int[rowsCapacity];
         _rowTaken = new bool[rowsCapacity];
