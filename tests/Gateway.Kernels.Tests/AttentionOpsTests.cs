@@ -43,4 +43,104 @@ public sealed unsafe class AttentionOpsTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1, 16, 1)]
+    [InlineData(1, 16, 33)]
+    [InlineData(1, 16, 64)]
+    [InlineData(1, 16, 130)]
+    [InlineData(1, 32, 100)]
+    [InlineData(2, 16, 47)]
+    [InlineData(3, 32, 70)]
+    [InlineData(4, 16, 16)]
+    public void Reading_the_fp16_cache_directly_gives_the_bits_of_widening_it_first(int count, int blockSize, int length)
+    {
+        if (!AttentionOps.ReadsF16Directly)
+        {
+            return; // the engine widens into scratch on such hardware and never calls these
+        }
+
+        const int headDim = 64;
+        const int kvDim = 3 * headDim;
+        const int head = 1;
+        var blocks = (length + blockSize - 1) / blockSize;
+
+        // The cache: blocks out of order in one pool, keys dimension-major per block, values token-major.
+        var order = Enumerable.Range(0, blocks + 2).OrderBy(b => (b * 7) % (blocks + 2)).ToArray();
+        var keyPool = Halves((blocks + 2) * kvDim * blockSize, seed: 21);
+        var valuePool = Halves((blocks + 2) * blockSize * kvDim, seed: 22);
+
+        // What the scratch path reads: the same keys widened, blocks laid end to end.
+        var keysWide = new float[(blocks * kvDim * blockSize) + AttentionOps.KeyPadding];
+        var valuesWide = new float[blocks * blockSize * kvDim];
+        for (var b = 0; b < blocks; b++)
+        {
+            for (var i = 0; i < kvDim * blockSize; i++)
+            {
+                keysWide[(b * kvDim * blockSize) + i] = (float)keyPool[(order[b] * kvDim * blockSize) + i];
+                valuesWide[(b * blockSize * kvDim) + i] = (float)valuePool[(order[b] * blockSize * kvDim) + i];
+            }
+        }
+
+        var q = TestData.Floats(AttentionOps.MaxGroupQueries * headDim, seed: 23);
+        var weights = TestData.Floats(AttentionOps.MaxGroupQueries * length, seed: 24);
+        var stride = ((length + 15) / 16 * 16) + AttentionOps.KeyPadding;
+        var direct = new float[AttentionOps.MaxGroupQueries * stride];
+        var widened = new float[stride];
+        var directOut = new float[AttentionOps.MaxGroupQueries * headDim];
+        var widenedOut = new float[headDim];
+        fixed (Half* kp = keyPool)
+        fixed (Half* vp = valuePool)
+        fixed (float* kw = keysWide)
+        fixed (float* vw = valuesWide)
+        fixed (float* qs = q)
+        fixed (float* ws = weights)
+        fixed (float* d = direct)
+        fixed (float* w = widened)
+        fixed (float* dOut = directOut)
+        fixed (float* wOut = widenedOut)
+        {
+            var keyBlocks = stackalloc ushort*[blocks];
+            var valueBlocks = stackalloc ushort*[blocks];
+            for (var b = 0; b < blocks; b++)
+            {
+                keyBlocks[b] = (ushort*)kp + ((long)order[b] * kvDim * blockSize);
+                valueBlocks[b] = (ushort*)vp + ((long)order[b] * blockSize * kvDim);
+            }
+
+            var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
+            var rows = stackalloc float*[AttentionOps.MaxGroupQueries];
+            var outputs = stackalloc float*[AttentionOps.MaxGroupQueries];
+            for (var i = 0; i < count; i++)
+            {
+                queries[i] = qs + (i * headDim);
+                rows[i] = ws + (i * length);
+                outputs[i] = dOut + (i * headDim);
+            }
+
+            AttentionOps.ScoresF16(queries, count, keyBlocks, head * headDim * blockSize, blockSize, headDim, length, 0.125f, d, stride);
+            AttentionOps.WeightedSumF16(rows, count, valueBlocks, head * headDim, blockSize, kvDim, headDim, length, outputs);
+            for (var i = 0; i < count; i++)
+            {
+                // The scratch path scores block by block and sums over the rows laid end to end.
+                for (var p0 = 0; p0 < length; p0 += blockSize)
+                {
+                    AttentionOps.Scores(queries[i], kw + (p0 / blockSize * kvDim * blockSize) + (head * headDim * blockSize), headDim, blockSize, Math.Min(blockSize, length - p0), 0.125f, w + p0);
+                }
+
+                AttentionOps.WeightedSum(rows[i], vw + (head * headDim), headDim, kvDim, length, wOut);
+                for (var p = 0; p < length; p++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(widened[p]) == BitConverter.SingleToInt32Bits(direct[(i * stride) + p]), $"query {i}, score {p}: {direct[(i * stride) + p]} != {widened[p]}");
+                }
+
+                for (var e = 0; e < headDim; e++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(widenedOut[e]) == BitConverter.SingleToInt32Bits(directOut[(i * headDim) + e]), $"query {i}, output {e}: {directOut[(i * headDim) + e]} != {widenedOut[e]}");
+                }
+            }
+        }
+    }
+
+    private static Half[] Halves(int n, int seed) => TestData.Floats(n, seed, scale: 3).Select(f => (Half)f).ToArray();
 }

@@ -75,6 +75,39 @@ public class ComputePoolTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new ComputePool(0));
     }
 
+    [Theory]
+    [InlineData(1, 10, 1)]
+    [InlineData(2, 10, 1)]
+    [InlineData(2, 2048, 8)]
+    [InlineData(2, 32000, 1)]
+    [InlineData(2, 100, 4)]
+    public void Row_pieces_cover_every_row_once_in_whole_groups(int threads, int rows, int tokens)
+    {
+        // Fixed halves below four tokens, claimed pieces from four on: either way each row exactly once, and no piece
+        // boundary inside a 16-row group except at the matrix end.
+        using var pool = new ComputePool(threads);
+        for (int run = 0; run < 200; run++)
+        {
+            var seen = new int[rows];
+            var work = new PieceWork(pool, rows, tokens, seen);
+            pool.Run(ref work);
+            Assert.All(seen, c => Assert.Equal(1, c));
+        }
+    }
+
+    private readonly struct PieceWork(ComputePool pool, int rows, int tokens, int[] seen) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var pieces = new RowPieces(pool, rows, tokens, threadIndex, threadCount);
+            while (pieces.Next(out int start, out int end))
+            {
+                Assert.True(start % 16 == 0 && (end % 16 == 0 || end == rows), $"piece [{start}, {end})");
+                for (int r = start; r < end; r++) Interlocked.Increment(ref seen[r]);
+            }
+        }
+    }
+
     private readonly struct CountingWork(long[] counts) : IComputeWork
     {
         public void Execute(int threadIndex, int threadCount) => Interlocked.Increment(ref counts[threadIndex]);

@@ -9,8 +9,6 @@ namespace Gateway.Engine.Gguf.Llama;
 /// </summary>
 internal readonly struct FusedMatMulWork : IComputeWork
 {
-    private const int RowGranule = 16;
-
     private readonly WeightMatrix _a;
     private readonly WeightMatrix _b;
     private readonly WeightMatrix _c;
@@ -18,6 +16,7 @@ internal readonly struct FusedMatMulWork : IComputeWork
     private readonly float[] _outB;
     private readonly float[]? _outC;
     private readonly Activations _x;
+    private readonly ComputePool _pool;
 
     public FusedMatMulWork(ComputePool pool, Activations x, in WeightMatrix a, float[] outA, in WeightMatrix b, float[] outB)
         : this(pool, x, a, outA, b, outB, default, null)
@@ -33,6 +32,7 @@ internal readonly struct FusedMatMulWork : IComputeWork
         }
 
         _x = x;
+        _pool = pool;
         _a = a;
         _b = b;
         _c = c;
@@ -44,15 +44,16 @@ internal readonly struct FusedMatMulWork : IComputeWork
     public void Execute(int threadIndex, int threadCount)
     {
         var total = _a.Rows + _b.Rows + (_outC is null ? 0 : _c.Rows);
-        var granules = (total + RowGranule - 1) / RowGranule;
-        var start = (int)((long)granules * threadIndex / threadCount) * RowGranule;
-        var end = Math.Min(total, (int)((long)granules * (threadIndex + 1) / threadCount) * RowGranule);
-        var offset = 0;
-        Segment(_a, _outA, ref offset, start, end);
-        Segment(_b, _outB, ref offset, start, end);
-        if (_outC is not null)
+        var pieces = new RowPieces(_pool, total, _x.Count, threadIndex, threadCount);
+        while (pieces.Next(out var start, out var end))
         {
-            Segment(_c, _outC, ref offset, start, end);
+            var offset = 0;
+            Segment(_a, _outA, ref offset, start, end);
+            Segment(_b, _outB, ref offset, start, end);
+            if (_outC is not null)
+            {
+                Segment(_c, _outC, ref offset, start, end);
+            }
         }
     }
 

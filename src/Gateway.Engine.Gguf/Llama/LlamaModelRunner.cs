@@ -45,6 +45,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private readonly float[][] _valueScratch;
     private readonly Half[][] _keyHalf;
 
+    // Per thread: the cache addresses of one sequence's key blocks, then its value blocks, for a decode token's attention.
+    private readonly nint[][] _blockAddresses;
+
     // Floats between the score rows of the queries one ScoresGroup call serves (a context plus the kernel's overrun).
     private readonly int _scoreStride;
     private readonly List<AttentionSpan> _attentionSpans = [];
@@ -99,6 +102,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _keyScratch = new float[_pool.Threads][];
         _valueScratch = new float[_pool.Threads][];
         _keyHalf = new Half[_pool.Threads][];
+        _blockAddresses = new nint[_pool.Threads][];
         _scoreStride = context + options.BlockSize + AttentionOps.KeyPadding;
         for (var i = 0; i < _scores.Length; i++)
         {
@@ -107,6 +111,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             _keyScratch[i] = new float[((context + options.BlockSize) * _hp.KvDim) + AttentionOps.KeyPadding];
             _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
             _keyHalf[i] = new Half[_hp.KvDim];
+            _blockAddresses[i] = new nint[2 * ((context + options.BlockSize - 1) / options.BlockSize)];
         }
 
         _tokenPosition = new int[t];
@@ -420,12 +425,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     }
 
     /// <summary>
-    /// Causal attention for the work items this thread owns, dealt round-robin. An item is one span (up to
+    /// Causal attention for the work items this thread claims. An item is one span (up to
     /// <see cref="AttentionTokensPerSpan"/> consecutive tokens of one chunk) and a group of its KV heads: a batch of
     /// few spans (single-sequence decode) is split by heads so every thread has a share. The item's keys and values are
     /// converted from the paged cache once for all its tokens: each key block is already dimension-major, so its rows
     /// for the item's heads are one contiguous conversion; values are converted row by row. Scores are then computed
-    /// block by block straight from the converted blocks. A query's scores and output are fixed-order FMA chains
+    /// block by block straight from the converted blocks. A one-token span (a decode step) skips the copy and reads
+    /// the fp16 cache itself (<see cref="AttendOneToken"/>). A query's scores and output are fixed-order FMA chains
     /// (<see cref="AttentionOps"/>), so they depend neither on the span, nor on the item split, nor on the batch.
     /// </summary>
     private void Attend(int layer, int threadIndex, int threadCount)
@@ -438,18 +444,28 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var blockFloats = (long)blockSize * kvDim;
         var parts = _attentionParts;
         var f16 = _kv.Type == KvCacheType.F16;
+        var direct = f16 && AttentionOps.ReadsF16Directly && blockSize % 16 == 0 && hd % 16 == 0;
         var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
         fixed (float* scores = _scores[threadIndex])
         fixed (float* keys = _keyScratch[threadIndex])
         fixed (float* values = _valueScratch[threadIndex])
         fixed (float* query = _query)
+        fixed (nint* blocks = _blockAddresses[threadIndex])
         {
-            for (var item = threadIndex; item < _attentionSpans.Count * parts; item += threadCount)
+            // Items are claimed, not dealt: spans differ in length, and the two cores of a VM seldom run at one speed.
+            var items = _attentionSpans.Count * parts;
+            for (var item = Claim(0, threadCount); item < items; item = Claim(item + 1, threadCount))
             {
                 var span = _attentionSpans[item / parts];
                 var part = item % parts;
                 var firstHead = part * kvHeads / parts;
                 var endHead = (part + 1) * kvHeads / parts;
+                if (direct && span.TokenCount == 1)
+                {
+                    AttendOneToken(layer, span.Chunk, span.FirstToken, firstHead, endHead, scores, query, blocks);
+                    continue;
+                }
+
                 var columns = (endHead - firstHead) * hd;
                 var firstColumn = firstHead * hd;
                 var table = _chunkTables[span.Chunk].Span;
@@ -538,6 +554,61 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             }
         }
     }
+
+    /// <summary>
+    /// One token's attention over KV heads [firstHead, endHead), read straight from the fp16 cache: a decode step
+    /// reads each cached key and value once, so widening them in registers (<see cref="AttentionOps.ScoresF16"/>)
+    /// spares a store and a reload of the whole history into scratch. Each score and output element is the same chain
+    /// as on the scratch path, so a token gets the same bits whether its chunk was one token or a prefill span.
+    /// </summary>
+    private void AttendOneToken(int layer, int chunk, int token, int firstHead, int endHead, float* scores, float* query, nint* blocks)
+    {
+        var hd = _hp.HeadDim;
+        var headsPerKv = _hp.HeadCount / _hp.KvHeadCount;
+        var blockSize = _kv.BlockSize;
+        var visible = _tokenPosition[token] + 1;
+        var blockCount = (visible + blockSize - 1) / blockSize;
+        var table = _chunkTables[chunk].Span;
+        var keyBlocks = (ushort**)blocks;
+        var valueBlocks = (ushort**)(blocks + blockCount);
+        for (var b = 0; b < blockCount; b++)
+        {
+            keyBlocks[b] = (ushort*)_kv.KeyBlock(layer, table[b]);
+            valueBlocks[b] = (ushort*)_kv.ValueSlot(layer, table[b], 0);
+        }
+
+        var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
+        var weights = stackalloc float*[AttentionOps.MaxGroupQueries];
+        var outputs = stackalloc float*[AttentionOps.MaxGroupQueries];
+        fixed (float* output = _attention.Row(token))
+        {
+            for (var kvHead = firstHead; kvHead < endHead; kvHead++)
+            {
+                for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+                {
+                    var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var head = (kvHead * headsPerKv) + first + i;
+                        queries[i] = query + (token * _hp.QueryDim) + (head * hd);
+                        weights[i] = scores + ((long)i * _scoreStride);
+                        outputs[i] = output + (head * hd);
+                    }
+
+                    AttentionOps.ScoresF16(queries, count, keyBlocks, (nint)kvHead * hd * blockSize, blockSize, hd, visible, _attentionScale, scores, _scoreStride);
+                    for (var i = 0; i < count; i++)
+                    {
+                        VectorOps.Softmax(new Span<float>(weights[i], visible));
+                    }
+
+                    AttentionOps.WeightedSumF16(weights, count, valueBlocks, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, visible, outputs);
+                }
+            }
+        }
+    }
+
+    /// <summary>The next work item for this thread: claimed from the pool inside a pool run, in order when run alone.</summary>
+    private int Claim(int next, int threadCount) => threadCount == 1 ? next : _pool.ClaimNext();
 
     /// <summary>Pair <paramref name="index"/> of a span's (token, query head) pairs on one KV head, token-major.</summary>
     private static (int Token, int Head) Pair(AttentionSpan span, int kvHead, int headsPerKv, int index) =>

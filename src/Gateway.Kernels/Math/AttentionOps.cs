@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gateway.Kernels;
 
@@ -193,6 +194,173 @@ public static unsafe class AttentionOps
             output[d] = ScalarColumn(weights, values + d, rowStride, length);
         }
     }
+
+    /// <summary>
+    /// Whether <see cref="ScoresF16"/> and <see cref="WeightedSumF16"/> run here: they widen fp16 in registers with
+    /// AVX-512 (<see cref="VectorOps.HalfToSingle"/>); elsewhere attention widens the cache into scratch first.
+    /// </summary>
+    public static bool ReadsF16Directly => Avx512F.IsSupported;
+
+    /// <summary>
+    /// <see cref="ScoresGroup"/> for one token's queries read straight from the paged fp16 key cache, without widening
+    /// it into scratch first: a decode step reads each cached key once, so widening it in registers saves a store and a
+    /// reload of every element. Position p lies in <c>keyBlocks[p / blockSize] + headOffset</c>, a block of
+    /// dimension-major rows of <paramref name="blockSize"/> halves (a multiple of 16). Every score is the same fused
+    /// multiply-add chain over the dimensions as in <see cref="Scores"/>, bit for bit; with a single query, four
+    /// 16-position runs are scored at once so their chains overlap. May write up to the next multiple of 16 positions.
+    /// </summary>
+    public static void ScoresF16(float** queries, int count, ushort** keyBlocks, nint headOffset, int blockSize, int headDim, int length, float scale, float* scores, int scoresStride)
+    {
+        if (count is < 1 or > MaxGroupQueries || blockSize % 16 != 0 || !ReadsF16Directly)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        var s = Vector512.Create(scale);
+        int p = 0;
+        if (count == 1)
+        {
+            float* q = queries[0];
+            for (; p + 64 <= length; p += 64)
+            {
+                ushort* k0 = KeyRun(keyBlocks, headOffset, blockSize, p), k1 = KeyRun(keyBlocks, headOffset, blockSize, p + 16);
+                ushort* k2 = KeyRun(keyBlocks, headOffset, blockSize, p + 32), k3 = KeyRun(keyBlocks, headOffset, blockSize, p + 48);
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (nint d = 0, o = 0; d < headDim; d++, o += blockSize)
+                {
+                    var qd = Vector512.Create(q[d]);
+                    a0 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k0 + o)), a0);
+                    a1 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k1 + o)), a1);
+                    a2 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k2 + o)), a2);
+                    a3 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k3 + o)), a3);
+                }
+
+                (a0 * s).Store(scores + p);
+                (a1 * s).Store(scores + p + 16);
+                (a2 * s).Store(scores + p + 32);
+                (a3 * s).Store(scores + p + 48);
+            }
+        }
+
+        // Missing queries repeat the last one; their results are computed and dropped.
+        float* q0 = queries[0];
+        float* q1 = count > 1 ? queries[1] : q0;
+        float* q2 = count > 2 ? queries[2] : q1;
+        float* q3 = count > 3 ? queries[3] : q2;
+        for (; p < length; p += 16)
+        {
+            ushort* k = KeyRun(keyBlocks, headOffset, blockSize, p);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (nint d = 0, o = 0; d < headDim; d++, o += blockSize)
+            {
+                var key = VectorOps.HalfToSingle(Vector256.Load(k + o));
+                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[d]), key, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[d]), key, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[d]), key, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[d]), key, a3);
+            }
+
+            (a0 * s).Store(scores + p);
+            if (count > 1)
+            {
+                (a1 * s).Store(scores + scoresStride + p);
+            }
+
+            if (count > 2)
+            {
+                (a2 * s).Store(scores + (2L * scoresStride) + p);
+            }
+
+            if (count > 3)
+            {
+                (a3 * s).Store(scores + (3L * scoresStride) + p);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WeightedSum"/> for up to <see cref="MaxGroupQueries"/> weight rows over the same positions, read
+    /// straight from the paged fp16 value cache: position p's row is <c>valueBlocks[p / blockSize] + headOffset +
+    /// (p % blockSize) * rowStride</c>, any block size. Each value vector is widened once for all the rows, and each output element is
+    /// the same chain over p, in order, as <see cref="WeightedSum"/> gives.
+    /// </summary>
+    public static void WeightedSumF16(float** weights, int count, ushort** valueBlocks, nint headOffset, int blockSize, int rowStride, int headDim, int length, float** outputs)
+    {
+        if (count is < 1 or > MaxGroupQueries || headDim % 16 != 0 || !ReadsF16Directly)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        int d = 0;
+        if (count == 1)
+        {
+            // One weight row: four independent chains across the head's dimensions keep the FMAs busy.
+            float* w = weights[0];
+            for (; d + 64 <= headDim; d += 64)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                for (int p0 = 0; p0 < length; p0 += blockSize)
+                {
+                    ushort* v = valueBlocks[p0 / blockSize] + headOffset + d;
+                    for (int p = p0, end = Math.Min(length, p0 + blockSize); p < end; p++, v += rowStride)
+                    {
+                        var wp = Vector512.Create(w[p]);
+                        a0 = Vector512.FusedMultiplyAdd(wp, VectorOps.HalfToSingle(Vector256.Load(v)), a0);
+                        a1 = Vector512.FusedMultiplyAdd(wp, VectorOps.HalfToSingle(Vector256.Load(v + 16)), a1);
+                        a2 = Vector512.FusedMultiplyAdd(wp, VectorOps.HalfToSingle(Vector256.Load(v + 32)), a2);
+                        a3 = Vector512.FusedMultiplyAdd(wp, VectorOps.HalfToSingle(Vector256.Load(v + 48)), a3);
+                    }
+                }
+
+                a0.Store(outputs[0] + d);
+                a1.Store(outputs[0] + d + 16);
+                a2.Store(outputs[0] + d + 32);
+                a3.Store(outputs[0] + d + 48);
+            }
+        }
+
+        float* w0 = weights[0];
+        float* w1 = count > 1 ? weights[1] : w0;
+        float* w2 = count > 2 ? weights[2] : w1;
+        float* w3 = count > 3 ? weights[3] : w2;
+        for (; d < headDim; d += 16)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int p0 = 0; p0 < length; p0 += blockSize)
+            {
+                ushort* row = valueBlocks[p0 / blockSize] + headOffset + d;
+                for (int p = p0, end = Math.Min(length, p0 + blockSize); p < end; p++, row += rowStride)
+                {
+                    var v = VectorOps.HalfToSingle(Vector256.Load(row));
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(w0[p]), v, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(w1[p]), v, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.Create(w2[p]), v, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.Create(w3[p]), v, a3);
+                }
+            }
+
+            a0.Store(outputs[0] + d);
+            if (count > 1)
+            {
+                a1.Store(outputs[1] + d);
+            }
+
+            if (count > 2)
+            {
+                a2.Store(outputs[2] + d);
+            }
+
+            if (count > 3)
+            {
+                a3.Store(outputs[3] + d);
+            }
+        }
+    }
+
+    /// <summary>Dimension 0 of the 16 key positions from <paramref name="p"/> (16-aligned) in the paged key blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort* KeyRun(ushort** blocks, nint headOffset, int blockSize, int p) =>
+        blocks[p / blockSize] + headOffset + (p % blockSize);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ScalarColumn(float* weights, float* column, int stride, int length)

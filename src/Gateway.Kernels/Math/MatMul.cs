@@ -28,7 +28,7 @@ public static unsafe class MatMul
 
         fixed (float* output = y)
         {
-            var work = new MultiplyWork(w, x, output);
+            var work = new MultiplyWork(w, x, output, pool);
             pool.Run(ref work);
         }
     }
@@ -130,16 +130,14 @@ public static unsafe class MatMul
         }
     }
 
-    private readonly struct MultiplyWork(WeightMatrix w, Activations x, float* y) : IComputeWork
+    private readonly struct MultiplyWork(WeightMatrix w, Activations x, float* y, ComputePool pool) : IComputeWork
     {
         private readonly KernelTable _kernels = KernelDispatch.Table;
 
         public void Execute(int threadIndex, int threadCount)
         {
-            int granules = (w.Rows + RowGranule - 1) / RowGranule;
-            int start = (int)((long)granules * threadIndex / threadCount) * RowGranule;
-            int end = Math.Min(w.Rows, (int)((long)granules * (threadIndex + 1) / threadCount) * RowGranule);
-            if (start < end)
+            var pieces = new RowPieces(pool, w.Rows, x.Count, threadIndex, threadCount);
+            while (pieces.Next(out int start, out int end))
             {
                 MultiplyRange(w, x, y, start, end, _kernels);
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -100,15 +101,30 @@ public static class VectorOps
         }
     }
 
+    /// <summary>
+    /// Sixteen fp16 bit patterns to fp32, exactly (subnormals, infinities and NaN payloads included). The half is
+    /// sign-extended and shifted so its exponent and mantissa sit where a float's do, with the sign on top; scaling by
+    /// 2^112 then rebiases the exponent and normalizes subnormals in one exact multiply. Only exponent 31 (Inf/NaN)
+    /// lands finite (2^16 and up), so it gets the float's all-ones exponent back. Fewer operations than masking sign
+    /// and magnitude apart and putting each back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> HalfToSingle(Vector256<ushort> half)
+    {
+        var wide = Avx512F.ConvertToVector512Int32(half.AsInt16());
+        var bits = (wide << 13) & Vector512.Create(unchecked((int)0x8FFFFFFF));
+        var value = bits.AsSingle() * Vector512.Create(BitConverter.Int32BitsToSingle((127 + 112) << 23));
+        var special = Vector512.Equals(wide & Vector512.Create(0x7C00), Vector512.Create(0x7C00));
+        return (value.AsInt32() | (special & Vector512.Create(0x7F800000))).AsSingle();
+    }
+
     /// <summary>fp32 -> fp16, round to nearest even.</summary>
     public static void ConvertToHalf(ReadOnlySpan<float> source, Span<Half> destination) => TensorPrimitives.ConvertToHalf(source, destination);
 
     /// <summary>fp16 -> fp32 (exact, every bit pattern; NaNs stay NaN).</summary>
     /// <remarks>
-    /// Attention widens the whole F16 KV history of a sequence every decode step, so this is on the hot path. With
-    /// AVX-512 the half's magnitude bits are placed in a float's and scaled by 2^112 (exact for normals and
-    /// subnormals alike), then the sign and the Inf/NaN exponent are put back: about 40 % faster than
-    /// TensorPrimitives' portable conversion, measured on 12k-element blocks.
+    /// Attention widens the F16 KV history of every sequence every decode step, so this is on the hot path; see
+    /// <see cref="HalfToSingle"/> for how. .NET exposes no vcvtph2ps.
     /// </remarks>
     public static unsafe void ConvertToSingle(ReadOnlySpan<Half> source, Span<float> destination)
     {
@@ -120,22 +136,12 @@ public static class VectorOps
         int i = 0;
         if (Avx512F.IsSupported)
         {
-            var scale = Vector512.Create(BitConverter.Int32BitsToSingle((254 - 15) << 23));
-            var magnitude = Vector512.Create(0x7fffu);
-            var infinityOrNaN = Vector512.Create(0x7c00u << 13);
-            var exponentOnes = Vector512.Create(0x7f800000u);
-            var sign = Vector512.Create(0x8000u);
             fixed (Half* src = source)
             fixed (float* dst = destination)
             {
                 for (; i + 16 <= source.Length; i += 16)
                 {
-                    var wide = Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)src + i));
-                    var shifted = (wide & magnitude) << 13;
-                    var bits = (shifted.AsSingle() * scale).AsUInt32();
-                    bits |= Vector512.GreaterThanOrEqual(shifted, infinityOrNaN) & exponentOnes;
-                    bits |= (wide & sign) << 16;
-                    bits.AsSingle().Store(dst + i);
+                    HalfToSingle(Vector256.Load((ushort*)src + i)).Store(dst + i);
                 }
             }
         }

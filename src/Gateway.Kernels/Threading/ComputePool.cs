@@ -21,6 +21,7 @@ public sealed class ComputePool : IDisposable
     private WorkSlot? _job;
     private int _generation;
     private int _pending;
+    private ClaimCounter _claims;
     private Exception? _failure;
     private volatile bool _disposed;
 
@@ -59,6 +60,7 @@ public sealed class ComputePool : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_workers.Length == 0)
         {
+            _claims.Value = 0;
             work.Execute(0, 1);
             return;
         }
@@ -68,6 +70,7 @@ public sealed class ComputePool : IDisposable
         lock (_runGate)
         {
             _failure = null;
+            _claims.Value = 0;
             _job = slot;
             Volatile.Write(ref _pending, _workers.Length);
             Interlocked.Increment(ref _generation);
@@ -102,6 +105,14 @@ public sealed class ComputePool : IDisposable
         }
     }
 
+    /// <summary>
+    /// Hands out 0, 1, 2... across the threads of the current run, each number once. Work cut into more pieces than
+    /// there are threads claims them with this instead of taking a fixed share, so a thread whose core runs slower
+    /// (another VM on its sibling, an interrupt) leaves its pieces to the other threads rather than making them wait
+    /// at the join. Only valid inside <see cref="Run{TWork}"/>'s work.
+    /// </summary>
+    public int ClaimNext() => Interlocked.Increment(ref _claims.Value) - 1;
+
     public void Dispose()
     {
         lock (_runGate)
@@ -123,6 +134,14 @@ public sealed class ComputePool : IDisposable
         {
             worker.Join();
         }
+    }
+
+    /// <summary>The claim counter on a cache line of its own, away from the flags idle workers spin on.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]
+    private struct ClaimCounter
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)]
+        public int Value;
     }
 
     private abstract class WorkSlot

@@ -42,6 +42,44 @@ public sealed class AttentionSplitTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(4, 4, 16)]
+    [InlineData(4, 2, 16)]
+    [InlineData(4, 1, 32)]
+    public void A_token_decoded_alone_gets_the_bits_it_gets_inside_a_prefill_chunk(int heads, int kvHeads, int blockSize)
+    {
+        // Alone, a token's attention reads the fp16 cache directly (where AVX-512 allows); inside a chunk it reads
+        // the chunk's widened copy. Query groups of 1, 2 and 4 per KV head.
+        var spec = Spec with { HeadCount = heads, KvHeadCount = kvHeads };
+        var path = Path.Combine(_dir, $"model-{heads}-{kvHeads}.gguf");
+        SyntheticModelWriter.Write(spec, TestModels.Path(spec.TokenizerFile), GgmlType.Q8_0, path, seed: 4);
+        var prompt = Enumerable.Range(0, 300).Select(i => 300 + (i * 7919 % 30000)).ToArray();
+        var blocks = (prompt.Length + blockSize - 1) / blockSize;
+        using var runner = ModelRunnerFactory.Load(path, new ModelRunnerOptions
+        {
+            BlockSize = blockSize, KvCacheBlocks = 2 * blocks, KvCacheType = KvCacheType.F16, MaxBatchTokens = 256, Threads = 2,
+        });
+        var inChunk = Prefill(runner, prompt, Enumerable.Range(0, blocks).ToArray());
+        var table = Enumerable.Range(blocks, blocks).ToArray();
+        Prefill(runner, prompt[..^1], table);
+        var alone = new float[runner.Info.VocabSize];
+        runner.Forward([new SequenceChunk(prompt[^1..], prompt.Length - 1, table, true)], alone);
+
+        Assert.True(inChunk.AsSpan().SequenceEqual(alone), "the last prompt token's logits differ between a chunk and a decode step");
+    }
+
+    private static float[] Prefill(IModelRunner runner, int[] prompt, int[] table)
+    {
+        var logits = new float[runner.Info.VocabSize];
+        for (var start = 0; start < prompt.Length; start += runner.MaxBatchTokens)
+        {
+            var length = Math.Min(runner.MaxBatchTokens, prompt.Length - start);
+            runner.Forward([new SequenceChunk(prompt.AsMemory(start, length), start, table, start + length == prompt.Length)], logits);
+        }
+
+        return logits;
+    }
+
     private static float[][] Run(string path, int threads, int blockSize, KvCacheType kvType, int[] prompt)
     {
         var blocks = (prompt.Length + 4 + blockSize - 1) / blockSize;
