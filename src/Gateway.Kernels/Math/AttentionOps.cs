@@ -207,7 +207,8 @@ public static unsafe class AttentionOps
     /// reload of every element. Position p lies in <c>keyBlocks[p / blockSize] + headOffset</c>, a block of
     /// dimension-major rows of <paramref name="blockSize"/> halves (a multiple of 16). Every score is the same fused
     /// multiply-add chain over the dimensions as in <see cref="Scores"/>, bit for bit; with a single query, four
-    /// 16-position runs are scored at once so their chains overlap. May write up to the next multiple of 16 positions.
+    /// 16-position runs are scored at once so their chains overlap. May write up to the next multiple of 16 positions,
+    /// and reads key rows only in the blocks that hold positions below <paramref name="length"/>.
     /// </summary>
     public static void ScoresF16(float** queries, int count, ushort** keyBlocks, nint headOffset, int blockSize, int headDim, int length, float scale, float* scores, int scoresStride)
     {
@@ -220,11 +221,16 @@ public static unsafe class AttentionOps
         int p = 0;
         if (count == 1)
         {
+            // Short histories too: missing runs repeat the last one, computed and dropped, since the four chains
+            // cost about what one does while each waits on its own latency.
             float* q = queries[0];
-            for (; p + 64 <= length; p += 64)
+            for (; p < length; p += 64)
             {
-                ushort* k0 = KeyRun(keyBlocks, headOffset, blockSize, p), k1 = KeyRun(keyBlocks, headOffset, blockSize, p + 16);
-                ushort* k2 = KeyRun(keyBlocks, headOffset, blockSize, p + 32), k3 = KeyRun(keyBlocks, headOffset, blockSize, p + 48);
+                int runs = Math.Min(4, (length - p + 15) / 16);
+                ushort* k0 = KeyRun(keyBlocks, headOffset, blockSize, p);
+                ushort* k1 = runs > 1 ? KeyRun(keyBlocks, headOffset, blockSize, p + 16) : k0;
+                ushort* k2 = runs > 2 ? KeyRun(keyBlocks, headOffset, blockSize, p + 32) : k1;
+                ushort* k3 = runs > 3 ? KeyRun(keyBlocks, headOffset, blockSize, p + 48) : k2;
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 for (nint d = 0, o = 0; d < headDim; d++, o += blockSize)
                 {
@@ -236,10 +242,23 @@ public static unsafe class AttentionOps
                 }
 
                 (a0 * s).Store(scores + p);
-                (a1 * s).Store(scores + p + 16);
-                (a2 * s).Store(scores + p + 32);
-                (a3 * s).Store(scores + p + 48);
+                if (runs > 1)
+                {
+                    (a1 * s).Store(scores + p + 16);
+                }
+
+                if (runs > 2)
+                {
+                    (a2 * s).Store(scores + p + 32);
+                }
+
+                if (runs > 3)
+                {
+                    (a3 * s).Store(scores + p + 48);
+                }
             }
+
+            return;
         }
 
         // Missing queries repeat the last one; their results are computed and dropped.
