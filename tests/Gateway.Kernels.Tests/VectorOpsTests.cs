@@ -15,6 +15,23 @@ public class VectorOpsTests
         for (int i = 0; i < x.Length; i++) Assert.Equal(x[i] * scale * weight[i], y[i], 1e-5);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(300)]
+    public void Softmax_matches_the_double_precision_definition_at_every_length(int length)
+    {
+        // Whole 16-float vectors plus a partial one: both must give exp(x - max) / sum within float rounding.
+        var x = TestData.Floats(length, seed: 31, scale: 8);
+        var expected = x.Select(v => Math.Exp(v - x.Max())).ToArray();
+        var sum = expected.Sum();
+        VectorOps.Softmax(x);
+        for (int i = 0; i < length; i++) Assert.Equal(expected[i] / sum, x[i], 1e-6);
+        Assert.Equal(1.0, x.Sum(v => (double)v), 1e-5);
+    }
+
     [Fact]
     public void Softmax_is_stable_for_large_logits_and_masks_minus_infinity()
     {
