@@ -1,3 +1,8 @@
+if (args is ["gemm-probe", .. var probeArgs])
+{
+    return Gateway.Benchmarks.Kernels.GemmProbe.Run(probeArgs, Console.Out);
+}
+
 if (args is ["frontdoor-latency", .. var rest])
 {
     return await Gateway.Benchmarks.FrontDoor.FrontDoorOverheadProbe.RunAsync(rest, Console.Out);

@@ -75,8 +75,52 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234, Acti
         return samples.Count == 0 ? default : Statistics.Of(samples); // no samples: a warm-up call
     }
 
+    /// <summary>
+    /// Decode tokens/s for each batch size, one measurement of every size per round, so the sizes are measured minutes
+    /// apart no more than the machine's other tenants are: a ratio between two sizes is taken within each round, and
+    /// its spread says how far the machine moved meanwhile. One untimed round first.
+    /// </summary>
+    /// <param name="measuring">Called with the batch size before each of its timed measurements.</param>
+    public Dictionary<int, List<double>> DecodeRounds(IReadOnlyList<int> batches, int context, int steps, int repeats, Action<int>? measuring = null)
+    {
+        var samples = batches.Distinct().ToDictionary(b => b, _ => new List<double>());
+        for (var r = 0; r < repeats + 1; r++)
+        {
+            foreach (var b in samples.Keys)
+            {
+                if (r > 0)
+                {
+                    measuring?.Invoke(b);
+                }
+
+                var rate = DecodeOnce(b, context, steps, timedRun: r > 0);
+                if (r > 0)
+                {
+                    samples[b].Add(rate);
+                }
+            }
+        }
+
+        return samples;
+    }
+
     /// <summary>Aggregate decode tokens/s with <paramref name="sequences"/> sequences advancing one token per forward.</summary>
     public Statistics Decode(int sequences, int context, int steps, int repeats)
+    {
+        var samples = new List<double>();
+        for (var r = 0; r < repeats + 1; r++)
+        {
+            var rate = DecodeOnce(sequences, context, steps, timedRun: r > 0);
+            if (r > 0)
+            {
+                samples.Add(rate);
+            }
+        }
+
+        return samples.Count == 0 ? default : Statistics.Of(samples); // no samples: a warm-up call
+    }
+
+    private double DecodeOnce(int sequences, int context, int steps, bool timedRun)
     {
         var blocksPerSequence = BlocksFor(context + steps);
         var chunks = new SequenceChunk[sequences];
@@ -88,44 +132,36 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234, Acti
 
         var logits = new float[sequences * runner.Info.VocabSize];
         var single = new float[runner.Info.VocabSize];
-        var samples = new List<double>();
-        for (var r = 0; r < repeats + 1; r++)
+
+        // Fill each sequence's context first (untimed) so decode attends over a realistic history. Each measurement's
+        // sequences are new ones (fresh ids), as in serving, where an engine may keep state per sequence.
+        var firstId = _nextSequenceId;
+        _nextSequenceId += sequences;
+        for (var s = 0; s < sequences; s++)
         {
-            // Fill each sequence's context first (untimed) so decode attends over a realistic history. Each round's
-            // sequences are new ones (fresh ids), as in serving, where an engine may keep state per sequence.
-            var firstId = _nextSequenceId;
-            _nextSequenceId += sequences;
-            for (var s = 0; s < sequences; s++)
+            var prompt = RandomTokens(context);
+            for (var offset = 0; offset < context; offset += runner.MaxBatchTokens)
             {
-                var prompt = RandomTokens(context);
-                for (var offset = 0; offset < context; offset += runner.MaxBatchTokens)
-                {
-                    var length = Math.Min(runner.MaxBatchTokens, context - offset);
-                    runner.Forward([new SequenceChunk(prompt.AsMemory(offset, length), offset, tables[s], false, firstId + s)], single);
-                }
-            }
-
-            timed?.Invoke(r > 0);
-            var start = Stopwatch.GetTimestamp();
-            for (var step = 0; step < steps; step++)
-            {
-                for (var s = 0; s < sequences; s++)
-                {
-                    chunks[s] = new SequenceChunk(new[] { _random.Next(runner.Info.VocabSize) }, context + step, tables[s], true, firstId + s);
-                }
-
-                runner.Forward(chunks, logits);
-            }
-
-            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            timed?.Invoke(false);
-            if (r > 0)
-            {
-                samples.Add(sequences * steps / seconds);
+                var length = Math.Min(runner.MaxBatchTokens, context - offset);
+                runner.Forward([new SequenceChunk(prompt.AsMemory(offset, length), offset, tables[s], false, firstId + s)], single);
             }
         }
 
-        return samples.Count == 0 ? default : Statistics.Of(samples); // no samples: a warm-up call
+        timed?.Invoke(timedRun);
+        var start = Stopwatch.GetTimestamp();
+        for (var step = 0; step < steps; step++)
+        {
+            for (var s = 0; s < sequences; s++)
+            {
+                chunks[s] = new SequenceChunk(new[] { _random.Next(runner.Info.VocabSize) }, context + step, tables[s], true, firstId + s);
+            }
+
+            runner.Forward(chunks, logits);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        timed?.Invoke(false);
+        return sequences * steps / seconds;
     }
 
     public int BlocksFor(int tokens) => (tokens + runner.KvCache.BlockSize - 1) / runner.KvCache.BlockSize;

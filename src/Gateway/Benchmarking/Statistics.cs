@@ -12,4 +12,7 @@ internal readonly record struct Statistics(double Min, double Median, double Max
     }
 
     public override string ToString() => $"{Median,9:F1}  ({Min:F1} .. {Max:F1})";
+
+    /// <summary>Median (min .. max) in <paramref name="format"/>, unpadded.</summary>
+    public string Format(string format) => $"{Median.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ({Min.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} .. {Max.ToString(format, System.Globalization.CultureInfo.InvariantCulture)})";
 }

@@ -57,6 +57,7 @@ internal static class BenchCommand
             // roofline; ONNX Runtime is measured the same way from the outside.
             var llama = runner as LlamaModelRunner;
             var profile = llama is null ? null : new ForwardProfile();
+            var profiles = batchSizes.Distinct().ToDictionary(b => b, _ => new ForwardProfile());
             var bench = new EngineBenchmark(runner, timed: on =>
             {
                 if (llama is not null)
@@ -77,18 +78,19 @@ internal static class BenchCommand
 
             var (passes, warmed) = bench.WarmUp(promptTokens, batchSizes, ctx, TimeSpan.FromSeconds(30));
             Console.WriteLine($"warm-up    {passes} passes over every shape, {warmed.TotalSeconds:F1} s, until the JIT settled");
-            Console.WriteLine($"figures    median (min .. max) of {n} runs");
+            Console.WriteLine($"figures    median (min .. max) of {n} runs; decode runs every batch size once per round, and a ratio to batch 1 is taken within each round");
             profile?.Reset();
             var prefill = bench.Prefill(promptTokens, n);
             Console.WriteLine($"prefill    pp{promptTokens,-5}              {prefill} tok/s  {Split(profile)}");
-            var decode = new Dictionary<int, Statistics>();
-            foreach (var b in batchSizes)
+            var rounds = bench.DecodeRounds(batchSizes, ctx, decodeSteps, n, measuring: b => profile = llama is null ? null : profiles[b]);
+            var decode = rounds.ToDictionary(kv => kv.Key, kv => Statistics.Of(kv.Value));
+            foreach (var (b, samples) in rounds)
             {
-                profile?.Reset();
-                decode[b] = bench.Decode(b, ctx, decodeSteps, n);
-                var ratio = decode.TryGetValue(1, out var one) ? $"  x{decode[b].Median / one.Median:F2} vs batch 1" : string.Empty;
+                var ratio = rounds.TryGetValue(1, out var one)
+                    ? $"  x{Statistics.Of(samples.Select((rate, r) => rate / one[r]).ToArray()).Format("F2")} vs batch 1"
+                    : string.Empty;
                 var ofRoofline = b == 1 && roofline > 0 ? $"  = {decode[b].Median / roofline:P0} of roofline" : string.Empty;
-                Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}  {Split(profile)}");
+                Console.WriteLine($"decode     tg{decodeSteps} batch {b,-3}        {decode[b]} tok/s{ratio}{ofRoofline}  {Split(llama is null ? null : profiles[b])}");
             }
 
             if (parse.GetValue(json) is { } jsonPath)
