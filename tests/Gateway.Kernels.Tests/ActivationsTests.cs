@@ -90,6 +90,52 @@ public unsafe class ActivationsTests
     }
 
     [Fact]
+    public void Rows_quantized_by_their_writers_count_as_quantized_and_match_a_whole_quantization()
+    {
+        // Two threads each quantize the rows they wrote (as the engine's per-row stages do), then the form is
+        // declared current: products match a fresh EnsureQuantized bit for bit, and a later write makes it stale.
+        const int rows = 11;
+        using var pool = new ComputePool(2);
+        using var whole = new Activations(rows, 96);
+        using var staged = new Activations(rows, 96);
+        for (int r = 0; r < rows; r++)
+        {
+            TestData.Floats(96, seed: 60 + r, scale: 2f).CopyTo(whole.Row(r));
+        }
+
+        var work = new WriteAndQuantizeWork(staged, rows);
+        pool.Run(ref work);
+        staged.MarkQuantized(rows);
+        whole.EnsureQuantized();
+
+        using var weights = new TestMatrix(GgmlType.Q4_0, 32, 96, seed: 7);
+        var yWhole = new float[rows * 32];
+        var yStaged = new float[rows * 32];
+        MatMul.Multiply(weights.Matrix, whole, yWhole, pool);
+        MatMul.Multiply(weights.Matrix, staged, yStaged, pool);
+        Assert.Equal(rows, staged.Count);
+        Assert.Equal(yWhole, yStaged);
+
+        staged.Row(0).Fill(0f);
+        MatMul.Multiply(weights.Matrix, staged, yStaged, pool);
+        Assert.All(yStaged[..32], v => Assert.Equal(0f, v));
+    }
+
+    private readonly struct WriteAndQuantizeWork(Activations x, int rows) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount)
+        {
+            int from = rows * threadIndex / threadCount, to = rows * (threadIndex + 1) / threadCount;
+            for (int r = from; r < to; r++)
+            {
+                TestData.Floats(96, seed: 60 + r, scale: 2f).CopyTo(x.Row(r));
+            }
+
+            x.QuantizeRange(from, to);
+        }
+    }
+
+    [Fact]
     public void Writing_a_row_marks_the_int8_form_stale()
     {
         using var x = new Activations(1, 32);

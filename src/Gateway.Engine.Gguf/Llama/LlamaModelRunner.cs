@@ -167,10 +167,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
         var profile = Profile;
         var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        RunRows(RowStage.AttentionNorm, 0, tokens);
         for (var layer = 0; layer < _hp.BlockCount; layer++)
         {
             var w = _weights.Layers[layer];
-            NormalizeRows(_residual, w.AttentionNorm, _normed, tokens);
             Lap(profile, ref mark, Phase.Other);
             var qkv = new FusedMatMulWork(_pool, _normed, w.Query, _query, w.Key, _key, w.Value, _value);
             _pool.Run(ref qkv);
@@ -194,19 +194,18 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
             MatMul.Multiply(w.Output, _attention, _projection.AsSpan(0, tokens * dim), _pool);
             Lap(profile, ref mark, Phase.MatMul);
-            TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
-
-            NormalizeRows(_residual, w.FeedForwardNorm, _normed, tokens);
+            RunRows(RowStage.AddAndFeedForwardNorm, layer, tokens);
             Lap(profile, ref mark, Phase.Other);
             var gateUp = new FusedMatMulWork(_pool, _normed, w.Gate, _gate, w.Up, _up);
             _pool.Run(ref gateUp);
             Lap(profile, ref mark, Phase.MatMul);
             RunRows(RowStage.SiluMul, layer, tokens);
-            _hidden.SetCount(tokens);
             Lap(profile, ref mark, Phase.Other);
             MatMul.Multiply(w.Down, _hidden, _projection.AsSpan(0, tokens * dim), _pool);
             Lap(profile, ref mark, Phase.MatMul);
-            TensorPrimitives.Add(_residual.AsSpan(0, tokens * dim), _projection.AsSpan(0, tokens * dim), _residual.AsSpan(0, tokens * dim));
+
+            // The residual add, and the next layer's attention norm with it.
+            RunRows(RowStage.AddAndAttentionNorm, layer, tokens);
         }
 
         Lap(profile, ref mark, Phase.Other);
@@ -320,17 +319,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
     }
 
-    private void NormalizeRows(float[] source, float[] weight, Activations destination, int rows)
-    {
-        var dim = _hp.EmbeddingLength;
-        for (var t = 0; t < rows; t++)
-        {
-            VectorOps.RmsNorm(source.AsSpan(t * dim, dim), weight, _hp.RmsEpsilon, destination.Row(t));
-        }
-
-        destination.SetCount(rows);
-    }
-
     /// <summary>
     /// Runs a per-token stage over <paramref name="tokens"/> rows: on the calling thread for a few rows, split across
     /// the pool from <see cref="ParallelRowStages"/> rows on. At batch-16 decode these stages ran on
@@ -341,28 +329,121 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         if (_pool.Threads == 1 || tokens < ParallelRowStages)
         {
             Rows(stage, layer, 0, tokens, 0);
-            return;
+        }
+        else
+        {
+            var work = new RowWork(this, stage, layer, tokens);
+            _pool.Run(ref work);
         }
 
-        var work = new RowWork(this, stage, layer, tokens);
-        _pool.Run(ref work);
+        switch (stage)
+        {
+            case RowStage.AttentionNorm:
+                Publish(_normed, ReadsInt8(_weights.Layers[layer].Query, _weights.Layers[layer].Key, _weights.Layers[layer].Value), tokens);
+                break;
+            case RowStage.AddAndFeedForwardNorm:
+                Publish(_normed, ReadsInt8(_weights.Layers[layer].Gate, _weights.Layers[layer].Up, _weights.Layers[layer].Up), tokens);
+                break;
+            case RowStage.SiluMul:
+                Publish(_hidden, ReadsInt8(_weights.Layers[layer].Down, _weights.Layers[layer].Down, _weights.Layers[layer].Down), tokens);
+                break;
+            case RowStage.AddAndAttentionNorm when layer + 1 < _hp.BlockCount:
+                Publish(_normed, ReadsInt8(_weights.Layers[layer + 1].Query, _weights.Layers[layer + 1].Key, _weights.Layers[layer + 1].Value), tokens);
+                break;
+        }
+    }
+
+    /// <summary>Whether the next product of these activations reads their int8 form (any of its matrices is quantized).</summary>
+    private static bool ReadsInt8(in WeightMatrix a, in WeightMatrix b, in WeightMatrix c) =>
+        !GgmlTypeTraits.IsFloat(a.Type) || !GgmlTypeTraits.IsFloat(b.Type) || !GgmlTypeTraits.IsFloat(c.Type);
+
+    /// <summary>After a stage wrote (and, where the next product reads int8, quantized) the first rows of <paramref name="x"/>.</summary>
+    private static void Publish(Activations x, bool quantized, int rows)
+    {
+        if (quantized)
+        {
+            x.MarkQuantized(rows);
+        }
+        else
+        {
+            x.SetCount(rows);
+        }
     }
 
     private void Rows(RowStage stage, int layer, int from, int to, int threadIndex)
     {
-        if (stage == RowStage.SiluMul)
+        var dim = _hp.EmbeddingLength;
+        switch (stage)
         {
-            var ffn = _hp.FeedForwardLength;
-            for (var t = from; t < to; t++)
-            {
-                var gate = _gate.AsSpan(t * ffn, ffn);
-                VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
-                gate.CopyTo(_hidden.Row(t));
-            }
+            case RowStage.SiluMul:
+                var ffn = _hp.FeedForwardLength;
+                for (var t = from; t < to; t++)
+                {
+                    var gate = _gate.AsSpan(t * ffn, ffn);
+                    VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
+                    gate.CopyTo(_hidden.Row(t));
+                }
 
-            return;
+                QuantizeIfRead(_hidden, from, to, _weights.Layers[layer].Down, _weights.Layers[layer].Down, _weights.Layers[layer].Down);
+                return;
+            case RowStage.AttentionNorm:
+                Normalize(from, to, _weights.Layers[layer]);
+                return;
+            case RowStage.AddAndFeedForwardNorm:
+            case RowStage.AddAndAttentionNorm:
+                for (var t = from; t < to; t++)
+                {
+                    var residual = _residual.AsSpan(t * dim, dim);
+                    TensorPrimitives.Add(residual, _projection.AsSpan(t * dim, dim), residual);
+                }
+
+                if (stage == RowStage.AddAndFeedForwardNorm)
+                {
+                    var w = _weights.Layers[layer];
+                    for (var t = from; t < to; t++)
+                    {
+                        VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.FeedForwardNorm, _hp.RmsEpsilon, _normed.Row(t));
+                    }
+
+                    QuantizeIfRead(_normed, from, to, w.Gate, w.Up, w.Up);
+                }
+                else if (layer + 1 < _hp.BlockCount)
+                {
+                    Normalize(from, to, _weights.Layers[layer + 1]);
+                }
+
+                return;
         }
 
+        BiasRotateAndStore(layer, from, to, threadIndex);
+    }
+
+    /// <summary>A layer's attention norm of rows [from, to) of the residual, quantized for Q/K/V where they read int8.</summary>
+    private void Normalize(int from, int to, LlamaLayerWeights w)
+    {
+        var dim = _hp.EmbeddingLength;
+        for (var t = from; t < to; t++)
+        {
+            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.AttentionNorm, _hp.RmsEpsilon, _normed.Row(t));
+        }
+
+        QuantizeIfRead(_normed, from, to, w.Query, w.Key, w.Value);
+    }
+
+    /// <summary>
+    /// Quantizes rows a stage just wrote, on the thread that wrote them, where the next product reads int8: saves
+    /// that product a pool dispatch of its own to quantize them.
+    /// </summary>
+    private static void QuantizeIfRead(Activations x, int from, int to, in WeightMatrix a, in WeightMatrix b, in WeightMatrix c)
+    {
+        if (ReadsInt8(a, b, c))
+        {
+            x.QuantizeRange(from, to);
+        }
+    }
+
+    private void BiasRotateAndStore(int layer, int from, int to, int threadIndex)
+    {
         var w = _weights.Layers[layer];
         for (var t = from; t < to; t++)
         {
@@ -673,8 +754,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     private enum RowStage
     {
+        /// <summary>The first layer's attention norm of the embeddings.</summary>
+        AttentionNorm,
         BiasRotateAndStore,
+
+        /// <summary>The attention output added to the residual, then the layer's feed-forward norm.</summary>
+        AddAndFeedForwardNorm,
         SiluMul,
+
+        /// <summary>The feed-forward output added to the residual, then the next layer's attention norm.</summary>
+        AddAndAttentionNorm,
     }
 
     /// <summary>Contiguous token ranges per thread for a per-token stage.</summary>

@@ -120,6 +120,37 @@ public sealed unsafe class Activations : IDisposable
         }
     }
 
+    /// <summary>
+    /// Builds the int8 form of rows [<paramref name="from"/>, <paramref name="to"/>) now, inside a caller's own
+    /// per-row stage right after it wrote them (norm or activation, then quantize, while the row is in cache), instead
+    /// of in a pool dispatch of its own. Threads may quantize disjoint ranges at once. Once every range is done, call
+    /// <see cref="MarkQuantized"/>; writing a row afterwards marks the form stale again as usual.
+    /// </summary>
+    public void QuantizeRange(int from, int to)
+    {
+        ObjectDisposedException.ThrowIf(_floats == null, this);
+        if (Cols % BlockLayout.Qk != 0)
+        {
+            throw new InvalidOperationException($"Quantized weights need Cols to be a multiple of {BlockLayout.Qk}; Cols is {Cols}.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(from);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(to, MaxRows);
+        QuantizeRows(from, to);
+    }
+
+    /// <summary>Sets <see cref="Count"/> and declares the int8 form of those rows current: each was quantized by <see cref="QuantizeRange"/> after its last write.</summary>
+    public void MarkQuantized(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxRows);
+        lock (_quantizeGate)
+        {
+            Count = rows;
+            Volatile.Write(ref _quantizedVersion, Volatile.Read(ref _version));
+        }
+    }
+
     /// <summary>Tiles of <see cref="PackedLayout.TileTokens"/> rows needed for <paramref name="rows"/> rows.</summary>
     internal static int TileCount(int rows) => (rows + PackedLayout.TileTokens - 1) / PackedLayout.TileTokens;
 
