@@ -83,8 +83,8 @@ public class ComputePoolTests
     [InlineData(2, 100, 4)]
     public void Row_pieces_cover_every_row_once_in_whole_groups(int threads, int rows, int tokens)
     {
-        // Fixed halves below four tokens, claimed pieces from four on: either way each row exactly once, and no piece
-        // boundary inside a 16-row group except at the matrix end.
+        // Fixed halves below four tokens, fixed shares then claimed pieces from four on: either way each row exactly
+        // once, and no piece boundary inside a 16-row group except at the matrix end.
         using var pool = new ComputePool(threads);
         for (int run = 0; run < 200; run++)
         {
@@ -95,11 +95,40 @@ public class ComputePoolTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 1)]
+    [InlineData(2, 16)]
+    [InlineData(2, 37)]
+    public void Item_pieces_cover_every_item_once(int threads, int items)
+    {
+        using var pool = new ComputePool(threads);
+        for (int run = 0; run < 200; run++)
+        {
+            var seen = new int[items];
+            var work = new ItemWork(pool, items, seen);
+            pool.Run(ref work);
+            Assert.All(seen, c => Assert.Equal(1, c));
+        }
+    }
+
+    private readonly struct ItemWork(ComputePool pool, int items, int[] seen) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount)
+        {
+            var pieces = WorkPieces.ForItems(pool, items, threadIndex, threadCount);
+            while (pieces.NextItem(out int item))
+            {
+                Interlocked.Increment(ref seen[item]);
+            }
+        }
+    }
+
     private readonly struct PieceWork(ComputePool pool, int rows, int tokens, int[] seen) : IComputeWork
     {
         public void Execute(int threadIndex, int threadCount)
         {
-            var pieces = new RowPieces(pool, rows, tokens, threadIndex, threadCount);
+            var pieces = WorkPieces.ForRows(pool, rows, tokens, threadIndex, threadCount);
             while (pieces.Next(out int start, out int end))
             {
                 Assert.True(start % 16 == 0 && (end % 16 == 0 || end == rows), $"piece [{start}, {end})");

@@ -44,7 +44,7 @@ internal readonly struct FusedMatMulWork : IComputeWork
     public void Execute(int threadIndex, int threadCount)
     {
         var total = _a.Rows + _b.Rows + (_outC is null ? 0 : _c.Rows);
-        var pieces = new RowPieces(_pool, total, _x.Count, threadIndex, threadCount);
+        var pieces = WorkPieces.ForRows(_pool, total, _x.Count, threadIndex, threadCount);
         while (pieces.Next(out var start, out var end))
         {
             var offset = 0;

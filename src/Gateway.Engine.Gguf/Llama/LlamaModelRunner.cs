@@ -533,9 +533,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         fixed (float* query = _query)
         fixed (nint* blocks = _blockAddresses[threadIndex])
         {
-            // Items are claimed, not dealt: spans differ in length, and the two cores of a VM seldom run at one speed.
-            var items = _attentionSpans.Count * parts;
-            for (var item = Claim(0, threadCount); item < items; item = Claim(item + 1, threadCount))
+            // Items are partly claimed, not dealt: spans differ in length, and the two cores of a VM seldom run at one speed.
+            var pieces = WorkPieces.ForItems(threadCount == 1 ? null : _pool, _attentionSpans.Count * parts, threadIndex, threadCount);
+            while (pieces.NextItem(out var item))
             {
                 var span = _attentionSpans[item / parts];
                 var part = item % parts;
@@ -687,9 +687,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             }
         }
     }
-
-    /// <summary>The next work item for this thread: claimed from the pool inside a pool run, in order when run alone.</summary>
-    private int Claim(int next, int threadCount) => threadCount == 1 ? next : _pool.ClaimNext();
 
     /// <summary>Pair <paramref name="index"/> of a span's (token, query head) pairs on one KV head, token-major.</summary>
     private static (int Token, int Head) Pair(AttentionSpan span, int kvHead, int headsPerKv, int index) =>

@@ -136,7 +136,7 @@ public static unsafe class MatMul
 
         public void Execute(int threadIndex, int threadCount)
         {
-            var pieces = new RowPieces(pool, w.Rows, x.Count, threadIndex, threadCount);
+            var pieces = WorkPieces.ForRows(pool, w.Rows, x.Count, threadIndex, threadCount);
             while (pieces.Next(out int start, out int end))
             {
                 MultiplyRange(w, x, y, start, end, _kernels);
