@@ -340,23 +340,26 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         switch (stage)
         {
             case RowStage.AttentionNorm:
-                Publish(_normed, ReadsInt8(_weights.Layers[layer].Query, _weights.Layers[layer].Key, _weights.Layers[layer].Value), tokens);
+                Publish(_normed, QkvReadsInt8(_weights.Layers[layer]), tokens);
                 break;
             case RowStage.AddAndFeedForwardNorm:
-                Publish(_normed, ReadsInt8(_weights.Layers[layer].Gate, _weights.Layers[layer].Up, _weights.Layers[layer].Up), tokens);
+                Publish(_normed, GateUpReadsInt8(_weights.Layers[layer]), tokens);
                 break;
             case RowStage.SiluMul:
-                Publish(_hidden, ReadsInt8(_weights.Layers[layer].Down, _weights.Layers[layer].Down, _weights.Layers[layer].Down), tokens);
+                Publish(_hidden, ReadsInt8(_weights.Layers[layer].Down), tokens);
                 break;
             case RowStage.AddAndAttentionNorm when layer + 1 < _hp.BlockCount:
-                Publish(_normed, ReadsInt8(_weights.Layers[layer + 1].Query, _weights.Layers[layer + 1].Key, _weights.Layers[layer + 1].Value), tokens);
+                Publish(_normed, QkvReadsInt8(_weights.Layers[layer + 1]), tokens);
                 break;
         }
     }
 
-    /// <summary>Whether the next product of these activations reads their int8 form (any of its matrices is quantized).</summary>
-    private static bool ReadsInt8(in WeightMatrix a, in WeightMatrix b, in WeightMatrix c) =>
-        !GgmlTypeTraits.IsFloat(a.Type) || !GgmlTypeTraits.IsFloat(b.Type) || !GgmlTypeTraits.IsFloat(c.Type);
+    /// <summary>Whether a product with this matrix reads the int8 form of its activations (the matrix is quantized).</summary>
+    private static bool ReadsInt8(in WeightMatrix w) => !GgmlTypeTraits.IsFloat(w.Type);
+
+    private static bool QkvReadsInt8(LlamaLayerWeights w) => ReadsInt8(w.Query) || ReadsInt8(w.Key) || ReadsInt8(w.Value);
+
+    private static bool GateUpReadsInt8(LlamaLayerWeights w) => ReadsInt8(w.Gate) || ReadsInt8(w.Up);
 
     /// <summary>After a stage wrote (and, where the next product reads int8, quantized) the first rows of <paramref name="x"/>.</summary>
     private static void Publish(Activations x, bool quantized, int rows)
@@ -385,7 +388,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                     gate.CopyTo(_hidden.Row(t));
                 }
 
-                QuantizeIfRead(_hidden, from, to, _weights.Layers[layer].Down, _weights.Layers[layer].Down, _weights.Layers[layer].Down);
+                QuantizeIfRead(_hidden, from, to, ReadsInt8(_weights.Layers[layer].Down));
                 return;
             case RowStage.AttentionNorm:
                 Normalize(from, to, _weights.Layers[layer]);
@@ -406,7 +409,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                         VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.FeedForwardNorm, _hp.RmsEpsilon, _normed.Row(t));
                     }
 
-                    QuantizeIfRead(_normed, from, to, w.Gate, w.Up, w.Up);
+                    QuantizeIfRead(_normed, from, to, GateUpReadsInt8(w));
                 }
                 else if (layer + 1 < _hp.BlockCount)
                 {
@@ -428,16 +431,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.AttentionNorm, _hp.RmsEpsilon, _normed.Row(t));
         }
 
-        QuantizeIfRead(_normed, from, to, w.Query, w.Key, w.Value);
+        QuantizeIfRead(_normed, from, to, QkvReadsInt8(w));
     }
 
     /// <summary>
     /// Quantizes rows a stage just wrote, on the thread that wrote them, where the next product reads int8: saves
     /// that product a pool dispatch of its own to quantize them.
     /// </summary>
-    private static void QuantizeIfRead(Activations x, int from, int to, in WeightMatrix a, in WeightMatrix b, in WeightMatrix c)
+    private static void QuantizeIfRead(Activations x, int from, int to, bool readsInt8)
     {
-        if (ReadsInt8(a, b, c))
+        if (readsInt8)
         {
             x.QuantizeRange(from, to);
         }

@@ -7,9 +7,6 @@ namespace Gateway.Kernels;
 /// </summary>
 public static unsafe class MatMul
 {
-    /// <summary>Weight rows per unit of work handed to a thread, so neighbouring threads do not share output cache lines.</summary>
-    private const int RowGranule = 16;
-
     /// <summary>Weight rows per cache tile in batched products (32 rows of 576 Q4_0 columns are about 10 KiB).</summary>
     private const int RowTile = 32;
 

@@ -106,10 +106,10 @@ public sealed class ComputePool : IDisposable
     }
 
     /// <summary>
-    /// Hands out 0, 1, 2... across the threads of the current run, each number once. Work cut into more pieces than
-    /// there are threads claims them with this instead of taking a fixed share, so a thread whose core runs slower
-    /// (another VM on its sibling, an interrupt) leaves its pieces to the other threads rather than making them wait
-    /// at the join. Only valid inside <see cref="Run{TWork}"/>'s work.
+    /// Hands out 0, 1, 2... across the threads of the current run, each number once: work cut into pieces claims
+    /// some of them with this instead of dealing them all out up front (see <see cref="WorkPieces"/>), so a thread
+    /// whose core runs slower (another VM on its sibling, an interrupt) leaves its pieces to the other threads rather
+    /// than making them wait at the join. Only valid inside <see cref="Run{TWork}"/>'s work.
     /// </summary>
     public int ClaimNext() => Interlocked.Increment(ref _claims.Value) - 1;
 
