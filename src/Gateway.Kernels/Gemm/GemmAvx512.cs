@@ -69,14 +69,14 @@ internal static unsafe class GemmAvx512
 
             var ws = Vector512.Load((float*)w);
             var wm = TForm.IsAffine ? Vector512.Load((float*)w + PackedLayout.GroupRows) : default;
-            f0 = Finish<TForm>(s0, ws, wm, xd + 0, xs + 0, f0);
-            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd + 1, xs + 1, f1);
-            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd + 2, xs + 2, f2);
-            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd + 3, xs + 3, f3);
-            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd + 4, xs + 4, f4);
-            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd + 5, xs + 5, f5);
-            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd + 6, xs + 6, f6);
-            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd + 7, xs + 7, f7);
+            f0 = Finish<TForm>(s0, ws, wm, xd[0], xs[0], f0);
+            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd[1], xs[1], f1);
+            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd[2], xs[2], f2);
+            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd[3], xs[3], f3);
+            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd[4], xs[4], f4);
+            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd[5], xs[5], f5);
+            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd[6], xs[6], f6);
+            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd[7], xs[7], f7);
         }
 
         f0.Store(y);
@@ -100,17 +100,16 @@ internal static unsafe class GemmAvx512
     /// block sum and scales; the affine form scales, then adds minimum x (token scale x block sum).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float* xd, int* xs, Vector512<float> f)
+    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float xd, int xs, Vector512<float> f)
         where TForm : struct, INibbleForm
     {
-        // Token scale and block sum are broadcast straight from the tile (embedded broadcasts, no scalar work).
         var dot = Avx512BW.MultiplyAddAdjacent(s, Vector512<short>.One);
         if (!TForm.IsAffine)
         {
-            dot -= Vector512.Create(*xs) << 3; // Q4_0Offset = 8
+            dot += Vector512.Create(-PackedLayout.Q4_0Offset * xs);
         }
 
-        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(*xd), f);
-        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(*xd * *xs), f) : f;
+        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(xd), f);
+        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(xd * xs), f) : f;
     }
 }
