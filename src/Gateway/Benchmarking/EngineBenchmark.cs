@@ -29,10 +29,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234, Acti
         while (clock.Elapsed < limit)
         {
             Prefill(promptTokens, 0);
-            foreach (var b in batches)
-            {
-                Decode(b, context, 4, 0);
-            }
+            DecodeRounds(batches, context, 4, 0);
 
             passes++;
             Thread.Sleep(250); // longer than the runtime's call-counting delay, so pending recompilations get queued
@@ -104,22 +101,7 @@ internal sealed class EngineBenchmark(IModelRunner runner, int seed = 1234, Acti
         return samples;
     }
 
-    /// <summary>Aggregate decode tokens/s with <paramref name="sequences"/> sequences advancing one token per forward.</summary>
-    public Statistics Decode(int sequences, int context, int steps, int repeats)
-    {
-        var samples = new List<double>();
-        for (var r = 0; r < repeats + 1; r++)
-        {
-            var rate = DecodeOnce(sequences, context, steps, timedRun: r > 0);
-            if (r > 0)
-            {
-                samples.Add(rate);
-            }
-        }
-
-        return samples.Count == 0 ? default : Statistics.Of(samples); // no samples: a warm-up call
-    }
-
+    /// <summary>One measurement: aggregate decode tokens/s with <paramref name="sequences"/> sequences advancing one token per forward.</summary>
     private double DecodeOnce(int sequences, int context, int steps, bool timedRun)
     {
         var blocksPerSequence = BlocksFor(context + steps);

@@ -14,5 +14,9 @@ internal readonly record struct Statistics(double Min, double Median, double Max
     public override string ToString() => $"{Median,9:F1}  ({Min:F1} .. {Max:F1})";
 
     /// <summary>Median (min .. max) in <paramref name="format"/>, unpadded.</summary>
-    public string Format(string format) => $"{Median.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ({Min.ToString(format, System.Globalization.CultureInfo.InvariantCulture)} .. {Max.ToString(format, System.Globalization.CultureInfo.InvariantCulture)})";
+    public string Format(string format)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return $"{Median.ToString(format, invariant)} ({Min.ToString(format, invariant)} .. {Max.ToString(format, invariant)})";
+    }
 }
