@@ -69,7 +69,7 @@ internal static unsafe class GemmAvx2
         int quantStart = TForm.IsAffine ? PackedLayout.ScaleBytes + PackedLayout.MinBytes : PackedLayout.ScaleBytes;
         Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
         var mask = Vector256.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileSumInts)
         {
             Vector256<short> s0a = default, s0b = default, s1a = default, s1b = default, s2a = default, s2b = default, s3a = default, s3b = default;
             byte* wq = w + quantStart;

@@ -47,9 +47,23 @@ internal static unsafe class GemmAvx512
         int quantStart = TForm.IsAffine ? PackedLayout.ScaleBytes + PackedLayout.MinBytes : PackedLayout.ScaleBytes;
         Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
         var mask = Vector512.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += blockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileSumInts)
         {
+            // Q4_0's int16 sums start at the tokens' lane offsets, so they end at the signed dot (PackedLayout.TileSumInts).
             Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            if (!TForm.IsAffine)
+            {
+                int* offsets = xs + PackedLayout.TileTokens;
+                s0 = Vector512.Create(offsets[0]).AsInt16();
+                if (n > 1) s1 = Vector512.Create(offsets[1]).AsInt16();
+                if (n > 2) s2 = Vector512.Create(offsets[2]).AsInt16();
+                if (n > 3) s3 = Vector512.Create(offsets[3]).AsInt16();
+                if (n > 4) s4 = Vector512.Create(offsets[4]).AsInt16();
+                if (n > 5) s5 = Vector512.Create(offsets[5]).AsInt16();
+                if (n > 6) s6 = Vector512.Create(offsets[6]).AsInt16();
+                if (n > 7) s7 = Vector512.Create(offsets[7]).AsInt16();
+            }
+
             byte* wq = w + quantStart;
             sbyte* xc = xq;
             for (int c = 0; c < 4; c++, wq += 64, xc += 32)
@@ -69,14 +83,14 @@ internal static unsafe class GemmAvx512
 
             var ws = Vector512.Load((float*)w);
             var wm = TForm.IsAffine ? Vector512.Load((float*)w + PackedLayout.GroupRows) : default;
-            f0 = Finish<TForm>(s0, ws, wm, xd[0], xs[0], f0);
-            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd[1], xs[1], f1);
-            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd[2], xs[2], f2);
-            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd[3], xs[3], f3);
-            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd[4], xs[4], f4);
-            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd[5], xs[5], f5);
-            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd[6], xs[6], f6);
-            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd[7], xs[7], f7);
+            f0 = Finish<TForm>(s0, ws, wm, xd + 0, xs[0], f0);
+            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd + 1, xs[1], f1);
+            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd + 2, xs[2], f2);
+            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd + 3, xs[3], f3);
+            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd + 4, xs[4], f4);
+            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd + 5, xs[5], f5);
+            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd + 6, xs[6], f6);
+            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd + 7, xs[7], f7);
         }
 
         f0.Store(y);
@@ -96,20 +110,18 @@ internal static unsafe class GemmAvx512
              Avx512BW.MultiplyAddAdjacent(hi, Vector512.Create(*(int*)(x + 128)).AsSByte()));
 
     /// <summary>
-    /// Widens a block's pair sums and adds the block to the token's accumulators: Q4_0 subtracts 8 x the activation
-    /// block sum and scales; the affine form scales, then adds minimum x (token scale x block sum).
+    /// Widens a block's pair sums and adds the block to the token's accumulators: Q4_0's sums are already the signed
+    /// dot, so it only scales; the affine form scales, then adds minimum x (token scale x block sum).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float xd, int xs, Vector512<float> f)
+    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float* xd, int xs, Vector512<float> f)
         where TForm : struct, INibbleForm
     {
         var dot = Avx512BW.MultiplyAddAdjacent(s, Vector512<short>.One);
-        if (!TForm.IsAffine)
-        {
-            dot += Vector512.Create(-PackedLayout.Q4_0Offset * xs);
-        }
 
-        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(xd), f);
-        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(xd * xs), f) : f;
+        // The scale broadcast straight from memory (the int form compiles to one load), not through a register (a
+        // shuffle, on the ports the products need).
+        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(*(int*)xd).AsSingle(), f);
+        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(*xd * xs), f) : f;
     }
 }

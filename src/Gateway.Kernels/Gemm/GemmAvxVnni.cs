@@ -48,7 +48,7 @@ internal static unsafe class GemmAvxVnni
         int n = TN.Value;
         Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
         var mask = Vector256.Create((byte)0x0F);
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q4_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q4_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileSumInts)
         {
             var i0a = Vector256.Create(-PackedLayout.Q4_0Offset * xs[0]);
             var i0b = i0a;
@@ -88,7 +88,7 @@ internal static unsafe class GemmAvxVnni
     {
         int n = TN.Value;
         Vector256<float> f0a = default, f0b = default, f1a = default, f1b = default, f2a = default, f2b = default, f3a = default, f3b = default;
-        for (int b = 0; b < blocks; b++, w += PackedLayout.Q8_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileTokens)
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q8_0BlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileSumInts)
         {
             var i0a = Vector256.Create(-PackedLayout.Q8_0Offset * xs[0]);
             var i0b = i0a;

@@ -73,7 +73,7 @@ internal static unsafe class GemmScalar
 
                     float tokenScale = xd[b * PackedLayout.TileTokens + t];
                     acc = MathF.FusedMultiplyAdd(dot, ((float*)block)[r] * tokenScale, acc);
-                    acc = MathF.FusedMultiplyAdd(((float*)block)[PackedLayout.GroupRows + r], tokenScale * xs[b * PackedLayout.TileTokens + t], acc);
+                    acc = MathF.FusedMultiplyAdd(((float*)block)[PackedLayout.GroupRows + r], tokenScale * xs[b * PackedLayout.TileSumInts + t], acc);
                 }
 
                 y[t * yStride + r] = acc;

@@ -20,7 +20,8 @@ namespace Gateway.Kernels;
 /// chunk order, stored as Q8_0's are (q - 32 + 128).
 /// Activations: tokens are taken <see cref="TileTokens"/> at a time; for each block a tile holds, per four-column quad,
 /// the tokens' four int8 values side by side (32 bytes per quad, 256 per block), so a kernel broadcasts token t's quad
-/// from a fixed offset; plus each token's block scale and block sum of quants.
+/// from a fixed offset; plus each token's block scale, and <see cref="TileSumInts"/> ints per block: the tokens' block
+/// sums of quants, then their Q4_0 lane offsets (see <see cref="TileSumInts"/>).
 /// </remarks>
 internal static class PackedLayout
 {
@@ -47,6 +48,16 @@ internal static class PackedLayout
 
     /// <summary>Q8_0: one block of a group (scales, then 16 rows x 32 bytes).</summary>
     public const int Q8_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk;
+
+    /// <summary>
+    /// Ints per block of a tile's sums: 8 block sums (int32, one per token), then 8 Q4_0 lane offsets. A lane offset
+    /// holds two int16s, -8 x the sum of the token's quants in the columns whose products land in the low and the high
+    /// int16 of a 32-bit lane after vpmaddubsw (columns 4k, 4k + 1 and columns 4k + 2, 4k + 3): started from it, the
+    /// 512-bit Q4_0 kernel's int16 sums end at the signed dot of (nibble - 8) x activation, with no per-token offset
+    /// arithmetic left for the block's finish. Each int16 half is then a sum of 16 products of at most 8 x 127, so it
+    /// cannot overflow.
+    /// </summary>
+    public const int TileSumInts = 2 * TileTokens;
 
     /// <summary>Tiled activation quants of one block: 8 quads x 8 tokens x 4 bytes.</summary>
     public const int TileBlockBytes = TileTokens * BlockLayout.Qk;

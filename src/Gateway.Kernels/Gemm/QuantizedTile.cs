@@ -2,7 +2,7 @@ namespace Gateway.Kernels;
 
 /// <summary>
 /// Pointers to one tile of up to <see cref="PackedLayout.TileTokens"/> activation rows in the GEMM layout: per block,
-/// <c>Quants</c> holds 256 bytes (8 quads x 8 tokens x 4), <c>Scales</c> and <c>Sums</c> 8 entries (one per token).
+/// <c>Quants</c> holds 256 bytes (8 quads x 8 tokens x 4), <c>Scales</c> 8 entries (one per token), <c>Sums</c> <see cref="PackedLayout.TileSumInts"/> (block sums, then Q4_0 lane offsets).
 /// </summary>
 internal readonly unsafe struct QuantizedTile(sbyte* quants, float* scales, int* sums)
 {

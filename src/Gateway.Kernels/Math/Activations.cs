@@ -49,7 +49,7 @@ public sealed unsafe class Activations : IDisposable
         nuint tileBlocks = (nuint)TileCount(maxRows) * (nuint)Math.Max(1, BlocksPerRow);
         _tileQuants = (sbyte*)Allocate(tileBlocks * PackedLayout.TileBlockBytes);
         _tileScales = (float*)Allocate(tileBlocks * PackedLayout.TileTokens * sizeof(float));
-        _tileSums = (int*)Allocate(tileBlocks * PackedLayout.TileTokens * sizeof(int));
+        _tileSums = (int*)Allocate(tileBlocks * PackedLayout.TileSumInts * sizeof(int));
     }
 
     public int Cols { get; }
@@ -159,7 +159,7 @@ public sealed unsafe class Activations : IDisposable
     {
         nint blocks = (nint)tile * BlocksPerRow;
         return new QuantizedTile(
-            _tileQuants + blocks * PackedLayout.TileBlockBytes, _tileScales + blocks * PackedLayout.TileTokens, _tileSums + blocks * PackedLayout.TileTokens);
+            _tileQuants + blocks * PackedLayout.TileBlockBytes, _tileScales + blocks * PackedLayout.TileTokens, _tileSums + blocks * PackedLayout.TileSumInts);
     }
 
     internal float* FloatRow(int i) => _floats + (nint)i * Cols;
@@ -212,8 +212,22 @@ public sealed unsafe class Activations : IDisposable
             }
 
             tile.Scales[b * PackedLayout.TileTokens + t] = scales[b];
-            tile.Sums[b * PackedLayout.TileTokens + t] = sums[b];
+            tile.Sums[b * PackedLayout.TileSumInts + t] = sums[b];
+            tile.Sums[b * PackedLayout.TileSumInts + PackedLayout.TileTokens + t] = Q4_0LaneOffset((sbyte*)(quads + (b * (BlockLayout.Qk / 4))));
         }
+    }
+
+    /// <summary>The block's Q4_0 lane offset (see <see cref="PackedLayout.TileSumInts"/>).</summary>
+    private static int Q4_0LaneOffset(sbyte* block)
+    {
+        int low = 0, high = 0;
+        for (int j = 0; j < BlockLayout.Qk; j += 4)
+        {
+            low += block[j] + block[j + 1];
+            high += block[j + 2] + block[j + 3];
+        }
+
+        return (ushort)(short)(-PackedLayout.Q4_0Offset * low) | ((-PackedLayout.Q4_0Offset * high) << 16);
     }
 
     private static void* Allocate(nuint bytes)

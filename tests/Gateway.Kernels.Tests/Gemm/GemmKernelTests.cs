@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 namespace Gateway.Kernels.Tests;
 
 /// <summary>
@@ -102,6 +103,73 @@ public unsafe class GemmKernelTests
                     else Assert.True(float.IsNaN(y[k]), $"{variant} {type} tokens {tokens} wrote past its tokens at [{k}]");
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(0x00, 0x00, 5f, false)]
+    [InlineData(0x00, 0x00, -5f, false)]
+    [InlineData(0xFF, 0xFF, 5f, false)]
+    [InlineData(0xFF, 0xFF, -5f, false)]
+    [InlineData(0x0F, 0x0F, 5f, false)]
+    [InlineData(0xFF, 0x00, 5f, true)]
+    [InlineData(0x00, 0xFF, 5f, true)]
+    public void Q4_0_int16_lane_sums_hold_at_the_extremes(byte nibbles, byte otherHalfNibbles, float activation, bool halvesOpposed)
+    {
+        // Every weight at -8 or 7 (or the two mixed) against every activation at +-127: the largest half-lane sums
+        // the 512-bit kernel keeps in int16, started from the lane offsets (PackedLayout.TileSumInts). With weights
+        // and activations differing between the halves (columns 4k, 4k + 1 against 4k + 2, 4k + 3), an offset put in
+        // the wrong half overflows one half only, and the block's dot comes out wrong.
+        const int cols = 64;
+        var data = (byte*)NativeMemory.Alloc(16 * 2 * 18);
+        try
+        {
+            for (int block = 0; block < 16 * 2; block++)
+            {
+                *(ushort*)(data + block * 18) = BitConverter.HalfToUInt16Bits((Half)0.5f);
+                for (int j = 0; j < 16; j++)
+                {
+                    // Byte j holds columns j and j + 16, which meet the same half of a lane.
+                    data[(block * 18) + 2 + j] = j % 4 < 2 ? nibbles : otherHalfNibbles;
+                }
+            }
+
+            var matrix = new WeightMatrix(data, GgmlType.Q4_0, 16, cols);
+            var w = matrix.WithPackedCopy();
+            using var packed = w.Packed!;
+            using var x = new Activations(8, cols);
+            for (int t = 0; t < 8; t++)
+            {
+                var row = x.Row(t);
+                for (int c = 0; c < cols; c++)
+                {
+                    row[c] = (t % 2 == 0 ? activation : -activation) * (halvesOpposed && c % 4 >= 2 ? -1 : 1);
+                }
+            }
+
+            x.SetCount(8);
+            x.EnsureQuantized();
+            foreach (var variant in AllVariants())
+            {
+                var y = new float[8 * 16];
+                fixed (float* py = y)
+                {
+                    PackedMatMul.MultiplyRange(packed, x, py, 0, 16, KernelTable.For(variant));
+                }
+
+                for (int t = 0; t < 8; t++)
+                {
+                    for (int r = 0; r < 16; r++)
+                    {
+                        float expected = EdgeMatrix.Oracle(matrix, r, x, t);
+                        Assert.True(expected.Equals(y[t * 16 + r]), $"{variant} nibbles {nibbles:X2}/{otherHalfNibbles:X2} x {activation}, halves opposed {halvesOpposed}: y[{t},{r}] = {y[t * 16 + r]}, oracle {expected}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(data);
         }
     }
 
