@@ -25,6 +25,37 @@ public unsafe class ActivationsTests
     }
 
     [Fact]
+    public void The_512_bit_block_quantizer_gives_the_scalar_quants_scale_and_sums()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return; // Nothing to compare on this machine: the scalar and 256-bit paths are what runs.
+        }
+
+        for (int seed = 0; seed < 50; seed++)
+        {
+            var x = TestData.Floats(32, seed: 100 + seed, scale: seed % 3 == 0 ? 1e-3f : 20f);
+            if (seed == 1) Array.Clear(x);
+            var wide = new sbyte[32];
+            var scalar = new sbyte[32];
+            fixed (float* px = x)
+            fixed (sbyte* w = wide, s = scalar)
+            {
+                var (scale, sum, low) = ActivationQuantizer.QuantizeBlock512(px, w);
+                float amax = x.Max(MathF.Abs);
+                float d = amax / 127;
+                int scalarSum = ActivationQuantizer.RoundBlockScalar(px, d != 0 ? 1f / d : 0f, s);
+                Assert.Equal(d, scale);
+                Assert.Equal(scalar, wide);
+                Assert.Equal(scalarSum, sum);
+                int expectedLow = 0;
+                for (int j = 0; j < 32; j++) expectedLow += j % 4 < 2 ? scalar[j] : 0;
+                Assert.Equal(expectedLow, low);
+            }
+        }
+    }
+
+    [Fact]
     public void Quantized_blocks_hold_scale_sum_and_scaled_sum()
     {
         using var x = new Activations(2, 64);

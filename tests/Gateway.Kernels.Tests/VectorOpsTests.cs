@@ -50,8 +50,31 @@ public class VectorOpsTests
         var gate = TestData.Floats(600, seed: 3, scale: 4);
         var up = TestData.Floats(600, seed: 4);
         var expected = gate.Select((g, i) => g / (1 + Math.Exp(-g)) * up[i]).ToArray();
-        VectorOps.SiluMul(gate, up);
+        VectorOps.SiluMul(gate, up, gate);
         for (int i = 0; i < gate.Length; i++) Assert.Equal(expected[i], gate[i], 1e-5);
+    }
+
+    [Theory]
+    [InlineData(2048)]
+    [InlineData(600)]
+    [InlineData(7)]
+    public void SiluMul_gives_the_bits_of_tensor_primitives_sigmoid_and_two_products_at_every_position(int length)
+    {
+        // The fused pass must not change a model's numbers: the same bits as sigmoid, gate x sigmoid, x up, element by
+        // element, including in a tail shorter than a vector.
+        var gate = TestData.Floats(length, seed: 5, scale: 6);
+        var up = TestData.Floats(length, seed: 6);
+        var sigmoid = new float[length];
+        var expected = new float[length];
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid(gate, sigmoid);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(gate, sigmoid, expected);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(expected, up, expected);
+        var actual = new float[length];
+        VectorOps.SiluMul(gate, up, actual);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"[{i}] {actual[i]} vs {expected[i]}");
+        }
     }
 
     [Fact]

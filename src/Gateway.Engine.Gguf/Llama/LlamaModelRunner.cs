@@ -383,9 +383,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 var ffn = _hp.FeedForwardLength;
                 for (var t = from; t < to; t++)
                 {
-                    var gate = _gate.AsSpan(t * ffn, ffn);
-                    VectorOps.SiluMul(gate, _up.AsSpan(t * ffn, ffn));
-                    gate.CopyTo(_hidden.Row(t));
+                    VectorOps.SiluMul(_gate.AsSpan(t * ffn, ffn), _up.AsSpan(t * ffn, ffn), _hidden.Row(t));
                 }
 
                 QuantizeIfRead(_hidden, from, to, ReadsInt8(_weights.Layers[layer].Down));

@@ -188,46 +188,13 @@ public sealed unsafe class Activations : IDisposable
     {
         for (int r = from; r < to; r++)
         {
+            var tile = Tile(r / PackedLayout.TileTokens);
+            int slot = r % PackedLayout.TileTokens;
             ActivationQuantizer.QuantizeRow(
                 _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
-                _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow);
-            Interleave(r);
+                _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow,
+                tile.Quants + (4 * slot), tile.Scales + slot, tile.Sums + slot);
         }
-    }
-
-    /// <summary>Copies row <paramref name="r"/>'s int8 form into its tile slot: each quad of four quants next to the other tokens' same quad.</summary>
-    private void Interleave(int r)
-    {
-        var tile = Tile(r / PackedLayout.TileTokens);
-        int t = r % PackedLayout.TileTokens;
-        int* quads = (int*)QuantRow(r);
-        float* scales = ScaleRow(r);
-        int* sums = SumRow(r);
-        for (int b = 0; b < BlocksPerRow; b++)
-        {
-            int* destination = (int*)(tile.Quants + (nint)b * PackedLayout.TileBlockBytes) + t;
-            for (int q = 0; q < BlockLayout.Qk / 4; q++)
-            {
-                destination[q * PackedLayout.TileTokens] = quads[b * (BlockLayout.Qk / 4) + q];
-            }
-
-            tile.Scales[b * PackedLayout.TileTokens + t] = scales[b];
-            tile.Sums[b * PackedLayout.TileSumInts + t] = sums[b];
-            tile.Sums[b * PackedLayout.TileSumInts + PackedLayout.TileTokens + t] = Q4_0LaneOffset((sbyte*)(quads + (b * (BlockLayout.Qk / 4))));
-        }
-    }
-
-    /// <summary>The block's Q4_0 lane offset (see <see cref="PackedLayout.TileSumInts"/>).</summary>
-    private static int Q4_0LaneOffset(sbyte* block)
-    {
-        int low = 0, high = 0;
-        for (int j = 0; j < BlockLayout.Qk; j += 4)
-        {
-            low += block[j] + block[j + 1];
-            high += block[j + 2] + block[j + 3];
-        }
-
-        return (ushort)(short)(-PackedLayout.Q4_0Offset * low) | ((-PackedLayout.Q4_0Offset * high) << 16);
     }
 
     private static void* Allocate(nuint bytes)

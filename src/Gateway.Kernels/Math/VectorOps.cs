@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -96,24 +96,64 @@ public static class VectorOps
         tail[..rest].CopyTo(x[full..]);
     }
 
-    /// <summary>gate = silu(gate) * up, the SwiGLU activation, where silu(g) = g * sigmoid(g).</summary>
-    public static void SiluMul(Span<float> gate, ReadOnlySpan<float> up)
+    /// <summary>
+    /// destination = silu(gate) * up, the SwiGLU activation, where silu(g) = g * sigmoid(g); destination may be gate.
+    /// </summary>
+    /// <remarks>
+    /// With 512-bit vectors one fused pass, the same operations in the same order as TensorPrimitives' sigmoid and two
+    /// multiplies (so the same bits), without their two extra passes over the row: at batch 16 this stage ran every
+    /// layer over 16 rows of the feed-forward width.
+    /// </remarks>
+    public static void SiluMul(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> destination)
     {
-        if (up.Length != gate.Length)
+        if (up.Length != gate.Length || destination.Length != gate.Length)
         {
-            throw new ArgumentException("gate and up must have the same length.", nameof(up));
+            throw new ArgumentException("gate, up and destination must have the same length.", nameof(up));
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int full = gate.Length - (gate.Length % 16);
+            ref var g = ref MemoryMarshal.GetReference(gate);
+            ref var u = ref MemoryMarshal.GetReference(up);
+            ref var d = ref MemoryMarshal.GetReference(destination);
+            for (int i = 0; i < full; i += 16)
+            {
+                SiluMul512(Vector512.LoadUnsafe(ref g, (nuint)i), Vector512.LoadUnsafe(ref u, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+            }
+
+            if (full < gate.Length)
+            {
+                // The tail through a zero-padded vector, so every element gets the same arithmetic.
+                Span<float> tailGate = stackalloc float[16];
+                Span<float> tailUp = stackalloc float[16];
+                int rest = gate.Length - full;
+                gate[full..].CopyTo(tailGate);
+                up[full..].CopyTo(tailUp);
+                SiluMul512(Vector512.Create<float>(tailGate), Vector512.Create<float>(tailUp)).CopyTo(tailGate);
+                tailGate[..rest].CopyTo(destination[full..]);
+            }
+
+            return;
         }
 
         Span<float> sigmoid = stackalloc float[Chunk];
         for (int i = 0; i < gate.Length; i += Chunk)
         {
             int len = Math.Min(Chunk, gate.Length - i);
-            var g = gate.Slice(i, len);
             var s = sigmoid[..len];
-            TensorPrimitives.Sigmoid(g, s);
-            TensorPrimitives.Multiply(g, s, g);
-            TensorPrimitives.Multiply(g, up.Slice(i, len), g);
+            var d = destination.Slice(i, len);
+            TensorPrimitives.Sigmoid(gate.Slice(i, len), s);
+            TensorPrimitives.Multiply(gate.Slice(i, len), s, d);
+            TensorPrimitives.Multiply(d, up.Slice(i, len), d);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SiluMul512(Vector512<float> gate, Vector512<float> up)
+    {
+        var sigmoid = Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-gate));
+        return gate * sigmoid * up;
     }
 
     /// <summary>y += x.</summary>
