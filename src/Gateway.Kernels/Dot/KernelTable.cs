@@ -37,7 +37,7 @@ internal sealed unsafe class KernelTable
                 // 512-bit vpmaddubsw beats 256-bit VNNI for nibbles; full-range Q8_0 bytes would saturate it, so VNNI there.
                 GemmQ4_0 = &GemmAvx512.Q4_0;
                 GemmAffineQ4 = &GemmAvx512.AffineQ4;
-                GemmQ6_K = &GemmAvx2.Q6_K; // AVX-512 has no vpsignb; the 256-bit sign trick serves Q6_K's signed values
+                GemmQ6_K = &GemmAvx512.Q6_K;
                 GemmQ8_0 = System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? &GemmAvxVnni.Q8_0 : &GemmAvx2.Q8_0;
                 break;
             case KernelVariant.AvxVnni:

@@ -20,6 +20,89 @@ internal static unsafe class GemmAvx512
     public static void AffineQ4(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
         Nibbles<AffineNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
 
+    /// <summary>
+    /// Q6_K packed as unsigned bytes q + 96 (q = 0..63; see <see cref="PackedLayout"/>): one subtraction per chunk
+    /// gives q, which vpmaddubsw takes as the unsigned operand without saturating (2 x 63 x 127 per pair). Each
+    /// 16-column half has its own scale, so each ends in its own int16 sums, started from the tokens' Q6_K lane offsets.
+    /// </summary>
+    public static void Q6_K(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
+    {
+        switch (tokens)
+        {
+            case 1: Q6_K<Tokens1>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 2: Q6_K<Tokens2>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 3: Q6_K<Tokens3>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 4: Q6_K<Tokens4>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 5: Q6_K<Tokens5>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 6: Q6_K<Tokens6>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 7: Q6_K<Tokens7>(group, blocks, xq, xd, xs, y, yStride); break;
+            case 8: Q6_K<Tokens8>(group, blocks, xq, xd, xs, y, yStride); break;
+            default: throw new ArgumentOutOfRangeException(nameof(tokens));
+        }
+    }
+
+    private static void Q6_K<TN>(byte* w, int blocks, sbyte* xq, float* xd, int* xs, float* y, int yStride)
+        where TN : struct, ITokenCount
+    {
+        int n = TN.Value;
+        Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
+        var bias = Vector512.Create((byte)(PackedLayout.Q8_0Offset - PackedLayout.Q6_KOffset));
+        for (int b = 0; b < blocks; b++, w += PackedLayout.Q6_KBlockBytes, xq += PackedLayout.TileBlockBytes, xd += PackedLayout.TileTokens, xs += PackedLayout.TileSumInts)
+        {
+            for (int half = 0; half < 2; half++)
+            {
+                int* offsets = xs + PackedLayout.Q6_KLaneOffsets + (half * PackedLayout.TileTokens);
+                var s0 = Vector512.Create(offsets[0]).AsInt16();
+                Vector512<short> s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                if (n > 1) s1 = Vector512.Create(offsets[1]).AsInt16();
+                if (n > 2) s2 = Vector512.Create(offsets[2]).AsInt16();
+                if (n > 3) s3 = Vector512.Create(offsets[3]).AsInt16();
+                if (n > 4) s4 = Vector512.Create(offsets[4]).AsInt16();
+                if (n > 5) s5 = Vector512.Create(offsets[5]).AsInt16();
+                if (n > 6) s6 = Vector512.Create(offsets[6]).AsInt16();
+                if (n > 7) s7 = Vector512.Create(offsets[7]).AsInt16();
+                byte* wq = w + (2 * PackedLayout.ScaleBytes) + (half * 4 * 64);
+                sbyte* xc = xq + (half * 4 * 32);
+                for (int c = 0; c < 4; c++, wq += 64, xc += 32)
+                {
+                    var q = Vector512.Load(wq) - bias;
+                    s0 = Step(s0, q, xc);
+                    if (n > 1) s1 = Step(s1, q, xc + 4);
+                    if (n > 2) s2 = Step(s2, q, xc + 8);
+                    if (n > 3) s3 = Step(s3, q, xc + 12);
+                    if (n > 4) s4 = Step(s4, q, xc + 16);
+                    if (n > 5) s5 = Step(s5, q, xc + 20);
+                    if (n > 6) s6 = Step(s6, q, xc + 24);
+                    if (n > 7) s7 = Step(s7, q, xc + 28);
+                }
+
+                var ws = Vector512.Load((float*)w + (half * PackedLayout.GroupRows));
+                f0 = Finish<SignedNibbles>(s0, ws, default, xd + 0, 0, f0);
+                if (n > 1) f1 = Finish<SignedNibbles>(s1, ws, default, xd + 1, 0, f1);
+                if (n > 2) f2 = Finish<SignedNibbles>(s2, ws, default, xd + 2, 0, f2);
+                if (n > 3) f3 = Finish<SignedNibbles>(s3, ws, default, xd + 3, 0, f3);
+                if (n > 4) f4 = Finish<SignedNibbles>(s4, ws, default, xd + 4, 0, f4);
+                if (n > 5) f5 = Finish<SignedNibbles>(s5, ws, default, xd + 5, 0, f5);
+                if (n > 6) f6 = Finish<SignedNibbles>(s6, ws, default, xd + 6, 0, f6);
+                if (n > 7) f7 = Finish<SignedNibbles>(s7, ws, default, xd + 7, 0, f7);
+            }
+        }
+
+        f0.Store(y);
+        if (n > 1) f1.Store(y + yStride);
+        if (n > 2) f2.Store(y + 2 * yStride);
+        if (n > 3) f3.Store(y + 3 * yStride);
+        if (n > 4) f4.Store(y + 4 * yStride);
+        if (n > 5) f5.Store(y + 5 * yStride);
+        if (n > 6) f6.Store(y + 6 * yStride);
+        if (n > 7) f7.Store(y + 7 * yStride);
+    }
+
+    /// <summary>Adds one token's products with one chunk of unsigned bytes (one quad of columns per 32-bit lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> Step(Vector512<short> s, Vector512<byte> q, sbyte* x) =>
+        s + Avx512BW.MultiplyAddAdjacent(q, Vector512.Create(*(int*)x).AsSByte());
+
     private static void Nibbles<TForm>(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
         where TForm : struct, INibbleForm
     {
@@ -53,7 +136,7 @@ internal static unsafe class GemmAvx512
             Vector512<short> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
             if (!TForm.IsAffine)
             {
-                int* offsets = xs + PackedLayout.TileTokens;
+                int* offsets = xs + PackedLayout.Q4_0LaneOffsets;
                 s0 = Vector512.Create(offsets[0]).AsInt16();
                 if (n > 1) s1 = Vector512.Create(offsets[1]).AsInt16();
                 if (n > 2) s2 = Vector512.Create(offsets[2]).AsInt16();

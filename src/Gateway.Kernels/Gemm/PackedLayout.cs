@@ -50,14 +50,24 @@ internal static class PackedLayout
     public const int Q8_0BlockBytes = ScaleBytes + GroupRows * BlockLayout.Qk;
 
     /// <summary>
-    /// Ints per block of a tile's sums: 8 block sums (int32, one per token), then 8 Q4_0 lane offsets. A lane offset
-    /// holds two int16s, -8 x the sum of the token's quants in the columns whose products land in the low and the high
-    /// int16 of a 32-bit lane after vpmaddubsw (columns 4k, 4k + 1 and columns 4k + 2, 4k + 3): started from it, the
-    /// 512-bit Q4_0 kernel's int16 sums end at the signed dot of (nibble - 8) x activation, with no per-token offset
-    /// arithmetic left for the block's finish. Each int16 half is then a sum of 16 products of at most 8 x 127, so it
-    /// cannot overflow.
+    /// Ints per block of a tile's sums, in runs of 8 (one per token): the block sums (int32), the Q4_0 lane offsets,
+    /// then the Q6_K lane offsets of columns 0-15 and of columns 16-31. A lane offset holds two int16s, -offset x the
+    /// sum of the token's quants in the columns whose products land in the low and the high int16 of a 32-bit lane
+    /// after vpmaddubsw (columns 4k, 4k + 1 and columns 4k + 2, 4k + 3): started from it, a 512-bit kernel's int16
+    /// sums end at the signed dot of (stored value - offset) x activation, with no per-token offset arithmetic left for
+    /// the block's finish. Q4_0: offset 8, 16 products of at most 8 x 127 per int16; Q6_K: offset 32, per 16-column
+    /// half (each has its own scale), 8 products of at most 32 x 127 = 32512. Neither overflows.
     /// </summary>
-    public const int TileSumInts = 2 * TileTokens;
+    public const int TileSumInts = 4 * TileTokens;
+
+    /// <summary>Where a tile block's Q4_0 lane offsets start among its <see cref="TileSumInts"/>.</summary>
+    public const int Q4_0LaneOffsets = TileTokens;
+
+    /// <summary>Where a tile block's Q6_K lane offsets (columns 0-15, then 16-31) start among its <see cref="TileSumInts"/>.</summary>
+    public const int Q6_KLaneOffsets = 2 * TileTokens;
+
+    /// <summary>Q6_K values q (0..63) pair with activations as q - 32.</summary>
+    public const int Q6_KOffset = 32;
 
     /// <summary>Tiled activation quants of one block: 8 quads x 8 tokens x 4 bytes.</summary>
     public const int TileBlockBytes = TileTokens * BlockLayout.Qk;

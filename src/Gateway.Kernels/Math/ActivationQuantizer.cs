@@ -20,30 +20,33 @@ internal static unsafe class ActivationQuantizer
         float* x, int cols, sbyte* quants, float* scales, int* sums, float* scaledSums, sbyte* tileQuants, float* tileScales, int* tileSums)
     {
         int blocks = cols / BlockLayout.Qk;
+        int* byColumn = stackalloc int[8];
         for (int b = 0; b < blocks; b++)
         {
             float* xb = x + b * BlockLayout.Qk;
             sbyte* qb = quants + b * BlockLayout.Qk;
-            int sum, low;
             float d;
             if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
             {
-                (d, sum, low) = QuantizeBlock512(xb, qb);
+                d = QuantizeBlock512(xb, qb, byColumn);
             }
             else
             {
                 float amax = MaxAbs(xb);
                 d = amax / 127;
                 float id = d != 0 ? 1.0f / d : 0.0f;
-                sum = Vector256.IsHardwareAccelerated ? RoundBlockVector(xb, id, qb) : RoundBlockScalar(xb, id, qb);
-                low = LowHalfSum(qb);
+                _ = Vector256.IsHardwareAccelerated ? RoundBlockVector(xb, id, qb) : RoundBlockScalar(xb, id, qb);
+                SumByColumn(qb, byColumn);
             }
 
+            int low = byColumn[0] + byColumn[1], high = byColumn[2] + byColumn[3];
+            int lowSecond = byColumn[4] + byColumn[5], highSecond = byColumn[6] + byColumn[7];
+            int sum = low + high + lowSecond + highSecond;
             scales[b] = d;
             sums[b] = sum;
             scaledSums[b] = d * sum;
 
-            // The row's slot of the tile: each quad next to the other tokens' same quad, then scale, sum, lane offset.
+            // The row's slot of the tile: each quad next to the other tokens' same quad, then scale, sums, lane offsets.
             int* quads = (int*)qb;
             int* slotQuads = (int*)(tileQuants + (nint)b * PackedLayout.TileBlockBytes);
             for (int q = 0; q < BlockLayout.Qk / 4; q++)
@@ -52,14 +55,16 @@ internal static unsafe class ActivationQuantizer
             }
 
             tileScales[b * PackedLayout.TileTokens] = d;
-            tileSums[b * PackedLayout.TileSumInts] = sum;
-            tileSums[(b * PackedLayout.TileSumInts) + PackedLayout.TileTokens] = Q4_0LaneOffset(low, sum - low);
+            int* slotSums = tileSums + (b * PackedLayout.TileSumInts);
+            slotSums[0] = sum;
+            slotSums[PackedLayout.Q4_0LaneOffsets] = LaneOffset(PackedLayout.Q4_0Offset, low + lowSecond, high + highSecond);
+            slotSums[PackedLayout.Q6_KLaneOffsets] = LaneOffset(PackedLayout.Q6_KOffset, low, high);
+            slotSums[PackedLayout.Q6_KLaneOffsets + PackedLayout.TileTokens] = LaneOffset(PackedLayout.Q6_KOffset, lowSecond, highSecond);
         }
     }
 
-    /// <summary>A block's Q4_0 lane offset (see <see cref="PackedLayout.TileSumInts"/>) from its two half sums.</summary>
-    internal static int Q4_0LaneOffset(int low, int high) =>
-        (ushort)(short)(-PackedLayout.Q4_0Offset * low) | ((-PackedLayout.Q4_0Offset * high) << 16);
+    /// <summary>A lane offset (see <see cref="PackedLayout.TileSumInts"/>) from the sums of a lane's two halves.</summary>
+    internal static int LaneOffset(int offset, int low, int high) => (ushort)(short)(-offset * low) | ((-offset * high) << 16);
 
     // Both paths round half to even, so every machine produces the same int8 activations. (ggml's roundf rounds
     // halves away from zero; these values are never stored, so only consistency matters.)
@@ -90,10 +95,11 @@ internal static unsafe class ActivationQuantizer
 
     /// <summary>
     /// One block on 512-bit registers: the same scale, reciprocal and half-to-even rounding as the other paths, so the
-    /// same quants; also the sum of the quants in columns 4k and 4k + 1 (the low half of a Q4_0 kernel lane).
+    /// same quants. <paramref name="byColumn"/> gets the quant sums of columns 4k + i of the first 16 columns (i = 0..3),
+    /// then of the last 16.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (float Scale, int Sum, int LowHalfSum) QuantizeBlock512(float* xb, sbyte* qb)
+    internal static float QuantizeBlock512(float* xb, sbyte* qb, int* byColumn)
     {
         var v0 = Vector512.Load(xb);
         var v1 = Vector512.Load(xb + 16);
@@ -113,24 +119,26 @@ internal static unsafe class ActivationQuantizer
         Avx512F.ConvertToVector128SByte(q1).Store(qb + 16);
 
         // Folding halves keeps a lane's column modulo 4, which is all that decides its half of a kernel lane: after two
-        // folds lane k holds the sum of the columns 4j + k.
-        var both = q0 + q1;
-        var folded = both.GetLower() + both.GetUpper();
-        var byColumn = folded.GetLower() + folded.GetUpper();
-        int low = byColumn.GetElement(0) + byColumn.GetElement(1);
-        return (d, low + byColumn.GetElement(2) + byColumn.GetElement(3), low);
+        // folds lane i holds the sum of the columns 4k + i.
+        var folded0 = q0.GetLower() + q0.GetUpper();
+        var folded1 = q1.GetLower() + q1.GetUpper();
+        (folded0.GetLower() + folded0.GetUpper()).Store(byColumn);
+        (folded1.GetLower() + folded1.GetUpper()).Store(byColumn + 4);
+        return d;
     }
 
-    /// <summary>Sum of a block's quants in columns 4k and 4k + 1.</summary>
-    private static int LowHalfSum(sbyte* qb)
+    /// <summary>The quant sums of columns 4k + i (i = 0..3) of the block's first 16 columns, then of its last 16.</summary>
+    private static void SumByColumn(sbyte* qb, int* byColumn)
     {
-        int low = 0;
-        for (int j = 0; j < BlockLayout.Qk; j += 4)
+        for (int i = 0; i < 8; i++)
         {
-            low += qb[j] + qb[j + 1];
+            byColumn[i] = 0;
         }
 
-        return low;
+        for (int j = 0; j < BlockLayout.Qk; j++)
+        {
+            byColumn[(j / 16 * 4) + (j % 4)] += qb[j];
+        }
     }
 
     private static float MaxAbs(float* xb)
