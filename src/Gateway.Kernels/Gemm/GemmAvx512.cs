@@ -76,6 +76,7 @@ internal static unsafe class GemmAvx512
                     if (n > 7) s7 = Step(s7, q, xc + 28);
                 }
 
+                // The sums are already the signed dot, as Q4_0's are: its finish (widen, scale, accumulate) applies.
                 var ws = Vector512.Load((float*)w + (half * PackedLayout.GroupRows));
                 f0 = Finish<SignedNibbles>(s0, ws, default, xd + 0, 0, f0);
                 if (n > 1) f1 = Finish<SignedNibbles>(s1, ws, default, xd + 1, 0, f1);
