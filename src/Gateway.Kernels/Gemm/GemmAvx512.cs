@@ -89,6 +89,15 @@ internal static unsafe class GemmAvx512
             }
         }
 
+        Store(y, yStride, n, f0, f1, f2, f3, f4, f5, f6, f7);
+    }
+
+    /// <summary>Row sums of the first <paramref name="n"/> tokens to y[t * yStride + r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(
+        float* y, int yStride, int n, Vector512<float> f0, Vector512<float> f1, Vector512<float> f2, Vector512<float> f3,
+        Vector512<float> f4, Vector512<float> f5, Vector512<float> f6, Vector512<float> f7)
+    {
         f0.Store(y);
         if (n > 1) f1.Store(y + yStride);
         if (n > 2) f2.Store(y + 2 * yStride);
@@ -177,14 +186,7 @@ internal static unsafe class GemmAvx512
             if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd + 7, xs[7], f7);
         }
 
-        f0.Store(y);
-        if (n > 1) f1.Store(y + yStride);
-        if (n > 2) f2.Store(y + 2 * yStride);
-        if (n > 3) f3.Store(y + 3 * yStride);
-        if (n > 4) f4.Store(y + 4 * yStride);
-        if (n > 5) f5.Store(y + 5 * yStride);
-        if (n > 6) f6.Store(y + 6 * yStride);
-        if (n > 7) f7.Store(y + 7 * yStride);
+        Store(y, yStride, n, f0, f1, f2, f3, f4, f5, f6, f7);
     }
 
     /// <summary>Adds one token's products with one chunk: low nibbles meet quad c, high nibbles quad c + 4 (128 bytes on).</summary>
