@@ -389,7 +389,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 QuantizeIfRead(_hidden, from, to, ReadsInt8(_weights.Layers[layer].Down));
                 return;
             case RowStage.AttentionNorm:
-                Normalize(from, to, _weights.Layers[layer]);
+                Normalize(from, to, _weights.Layers[layer].AttentionNorm, QkvReadsInt8(_weights.Layers[layer]));
                 return;
             case RowStage.AddAndFeedForwardNorm:
             case RowStage.AddAndAttentionNorm:
@@ -402,16 +402,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 if (stage == RowStage.AddAndFeedForwardNorm)
                 {
                     var w = _weights.Layers[layer];
-                    for (var t = from; t < to; t++)
-                    {
-                        VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.FeedForwardNorm, _hp.RmsEpsilon, _normed.Row(t));
-                    }
-
-                    QuantizeIfRead(_normed, from, to, GateUpReadsInt8(w));
+                    Normalize(from, to, w.FeedForwardNorm, GateUpReadsInt8(w));
                 }
                 else if (layer + 1 < _hp.BlockCount)
                 {
-                    Normalize(from, to, _weights.Layers[layer + 1]);
+                    var next = _weights.Layers[layer + 1];
+                    Normalize(from, to, next.AttentionNorm, QkvReadsInt8(next));
                 }
 
                 return;
@@ -420,16 +416,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         BiasRotateAndStore(layer, from, to, threadIndex);
     }
 
-    /// <summary>A layer's attention norm of rows [from, to) of the residual, quantized for Q/K/V where they read int8.</summary>
-    private void Normalize(int from, int to, LlamaLayerWeights w)
+    /// <summary>RMS norm of rows [from, to) of the residual into the normed activations, quantized where the next product reads int8.</summary>
+    private void Normalize(int from, int to, float[] weight, bool quantize)
     {
         var dim = _hp.EmbeddingLength;
         for (var t = from; t < to; t++)
         {
-            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), w.AttentionNorm, _hp.RmsEpsilon, _normed.Row(t));
+            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), weight, _hp.RmsEpsilon, _normed.Row(t));
         }
 
-        QuantizeIfRead(_normed, from, to, QkvReadsInt8(w));
+        QuantizeIfRead(_normed, from, to, quantize);
     }
 
     /// <summary>
