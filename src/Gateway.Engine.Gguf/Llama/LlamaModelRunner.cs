@@ -59,6 +59,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     // Set per forward pass: a few short decode sequences, where waking the workers costs more than the attention.
     private bool _smallAttention;
+
+    // Set per forward pass: every chunk is one attention item, so an item rotates and stores its own tokens' keys and
+    // values, attends, and quantizes its output rows in the same dispatch (see FinishRows).
+    private bool _rowsInAttention;
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -176,21 +180,30 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             var qkv = new FusedMatMulWork(_pool, _normed, w.Query, _query, w.Key, _key, w.Value, _value);
             _pool.Run(ref qkv);
             Lap(profile, ref mark, Phase.MatMul);
-            RunRows(RowStage.BiasRotateAndStore, layer, tokens);
-            Lap(profile, ref mark, Phase.Other);
-
-            if (_smallAttention)
-            {
-                // A few short decode sequences: waking the workers would cost more than the work itself.
-                Attend(layer, 0, 1);
-            }
-            else
+            if (_rowsInAttention)
             {
                 var work = new AttentionWork(this, layer);
                 _pool.Run(ref work);
+                Publish(_attention, ReadsInt8(w.Output), tokens);
+            }
+            else
+            {
+                RunRows(RowStage.BiasRotateAndStore, layer, tokens);
+                Lap(profile, ref mark, Phase.Other);
+                if (_smallAttention)
+                {
+                    // A few short decode sequences: waking the workers would cost more than the work itself.
+                    Attend(layer, 0, 1);
+                }
+                else
+                {
+                    var work = new AttentionWork(this, layer);
+                    _pool.Run(ref work);
+                }
+
+                _attention.SetCount(tokens);
             }
 
-            _attention.SetCount(tokens);
             Lap(profile, ref mark, Phase.Attention);
 
             MatMul.Multiply(w.Output, _attention, _projection.AsSpan(0, tokens * dim), _pool);
@@ -298,6 +311,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
         _smallAttention = positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
         _attentionParts = _smallAttention || _attentionSpans.Count >= _pool.Threads ? 1 : Math.Min(_pool.Threads, _hp.KvHeadCount);
+        _rowsInAttention = !_smallAttention && _attentionParts == 1 && _attentionSpans.Count == chunks.Length;
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
@@ -539,9 +553,15 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 var part = item % parts;
                 var firstHead = part * kvHeads / parts;
                 var endHead = (part + 1) * kvHeads / parts;
+                if (_rowsInAttention)
+                {
+                    BiasRotateAndStore(layer, span.FirstToken, span.FirstToken + span.TokenCount, threadIndex);
+                }
+
                 if (direct && span.TokenCount == 1)
                 {
                     AttendOneToken(layer, span.Chunk, span.FirstToken, firstHead, endHead, scores, query, blocks);
+                    FinishRows(layer, span);
                     continue;
                 }
 
@@ -630,7 +650,23 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                         }
                     }
                 }
+
+                FinishRows(layer, span);
             }
+        }
+    }
+
+    /// <summary>
+    /// When items finish their own rows (<see cref="_rowsInAttention"/>): quantizes a span's attention output for the
+    /// output projection while it is in cache, on the thread that wrote it. Each item then covers its span's tokens
+    /// whole (all heads), so the rows are final here. With the rotation at the item's start, this saves a decode step
+    /// two pool dispatches per layer, and the waits at their joins.
+    /// </summary>
+    private void FinishRows(int layer, AttentionSpan span)
+    {
+        if (_rowsInAttention && ReadsInt8(_weights.Layers[layer].Output))
+        {
+            _attention.QuantizeRange(span.FirstToken, span.FirstToken + span.TokenCount);
         }
     }
 
