@@ -13,6 +13,13 @@ namespace Gateway.Kernels;
 /// </summary>
 internal static unsafe class GemmAvx512
 {
+    /// <summary>
+    /// How far ahead of the chunk it multiplies the nibble kernel asks for its weights, with the non-temporal hint:
+    /// a step streams ~70 MB of weights through the caches, and the hardware prefetcher alone left batch-16 decode
+    /// waiting on them; measured 4 KiB ahead beat 1, 2, 8 and 16 KiB (see loadtests/results/2026-11-30-weight-prefetch).
+    /// </summary>
+    private const int WeightPrefetchBytes = 4096;
+
     public static void Q4_0(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride) =>
         Nibbles<SignedNibbles>(group, blocks, xq, xd, xs, tokens, y, yStride);
 
@@ -161,6 +168,7 @@ internal static unsafe class GemmAvx512
             sbyte* xc = xq;
             for (int c = 0; c < 4; c++, wq += 64, xc += 32)
             {
+                Sse.PrefetchNonTemporal(wq + WeightPrefetchBytes);
                 var raw = Vector512.Load(wq);
                 var lo = raw & mask;
                 var hi = Vector512.ShiftRightLogical(raw.AsUInt16(), 4).AsByte() & mask;
