@@ -17,6 +17,17 @@ public sealed class ComputePool : IDisposable
 
     private readonly object _runGate = new();
     private readonly Worker[] _workers;
+    /// <summary>Pause iterations between two polls of a flag in the no-yield window.</summary>
+    private const int PollIterations = 4;
+
+    /// <summary>
+    /// How long a waiting thread polls without yielding before <see cref="SpinWait"/> takes over: a decode step's
+    /// dispatches come back to back and its joins wait microseconds, where a yield (a system call, slow on a VM) made
+    /// each wait longer. Short, so a thread another one needs still gets the core soon (in-process A/B, alternating
+    /// steps: batch 1 +3.7 %, batch 16 +2.4 % median of 12 rounds).
+    /// </summary>
+    private static readonly long PollTicks = Stopwatch.Frequency * 20 / 1_000_000;
+
     private readonly long _spinTicks;
     private WorkSlot? _job;
     private int _generation;
@@ -86,6 +97,14 @@ public sealed class ComputePool : IDisposable
             catch (Exception e)
             {
                 Interlocked.CompareExchange(ref _failure, e, null);
+            }
+
+            // The other threads usually finish within microseconds: poll without yielding first (a yield is a
+            // system call that can keep this thread away for longer than the wait itself), then as before.
+            long pollUntil = Stopwatch.GetTimestamp() + PollTicks;
+            while (Volatile.Read(ref _pending) != 0 && Stopwatch.GetTimestamp() < pollUntil)
+            {
+                Thread.SpinWait(PollIterations);
             }
 
             var spinner = default(SpinWait);
@@ -219,11 +238,18 @@ public sealed class ComputePool : IDisposable
 
         private int WaitForNewGeneration(int seen)
         {
+            long pollUntil = Stopwatch.GetTimestamp() + Math.Min(PollTicks, _pool._spinTicks);
             long deadline = Stopwatch.GetTimestamp() + _pool._spinTicks;
             var spinner = default(SpinWait);
             int generation;
             while ((generation = Volatile.Read(ref _pool._generation)) == seen)
             {
+                if (Stopwatch.GetTimestamp() < pollUntil)
+                {
+                    Thread.SpinWait(PollIterations);
+                    continue;
+                }
+
                 if (Stopwatch.GetTimestamp() < deadline)
                 {
                     // SpinWait yields the core after a few spins, so an oversubscribed machine still runs the caller.
@@ -245,6 +271,7 @@ public sealed class ComputePool : IDisposable
                 }
 
                 _wake.Wait();
+                pollUntil = Stopwatch.GetTimestamp() + Math.Min(PollTicks, _pool._spinTicks);
                 deadline = Stopwatch.GetTimestamp() + _pool._spinTicks;
                 spinner.Reset();
             }
