@@ -24,37 +24,62 @@ public unsafe class ActivationsTests
         }
     }
 
-    [Fact]
-    public void The_512_bit_block_quantizer_gives_the_scalar_quants_scale_and_sums()
+    [Theory]
+    [InlineData(96)]
+    [InlineData(2048)]
+    public void Both_int8_forms_hold_the_scalar_quants_scales_sums_and_lane_offsets(int cols)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        // Whatever path this machine takes (on AVX-512 the row path: scales first, then each block written from
+        // registers), every block must equal the scalar reference: scale amax / 127, quants rounded half to even,
+        // and the tile slot holding the same quads, scale, sum and lane offsets. Blocks of zeros, ties and extremes.
+        const int rows = 3;
+        using var x = new Activations(rows, cols);
+        var source = new float[rows][];
+        for (int r = 0; r < rows; r++)
         {
-            return; // Nothing to compare on this machine: the scalar and 256-bit paths are what runs.
+            source[r] = TestData.Floats(cols, seed: 40 + r, scale: r == 1 ? 1e-3f : 30f);
+            Array.Clear(source[r], 32, 32); // an all-zero block
+            source[r][64] = 127f; // a block whose maximum meets scale 1: ties at .5 follow
+            for (int j = 65; j < 96; j++) source[r][j] = (j % 7) - 3.5f;
+            source[r].CopyTo(x.Row(r));
         }
 
-        for (int seed = 0; seed < 50; seed++)
+        x.EnsureQuantized();
+        int blocks = cols / 32;
+        for (int r = 0; r < rows; r++)
         {
-            var x = TestData.Floats(32, seed: 100 + seed, scale: seed % 3 == 0 ? 1e-3f : 20f);
-            if (seed == 1) Array.Clear(x);
-            var wide = new sbyte[32];
-            var scalar = new sbyte[32];
-            var byColumn = new int[8];
-            fixed (float* px = x)
-            fixed (sbyte* w = wide, s = scalar)
-            fixed (int* c = byColumn)
+            var q = x.Quantized(r);
+            var tile = x.Tile(0);
+            var expected = new sbyte[32];
+            for (int b = 0; b < blocks; b++)
             {
-                float scale = ActivationQuantizer.QuantizeBlock512(px, w, c);
-                float amax = x.Max(MathF.Abs);
-                float d = amax / 127;
-                ActivationQuantizer.RoundBlockScalar(px, d != 0 ? 1f / d : 0f, s);
-                Assert.Equal(d, scale);
-                Assert.Equal(scalar, wide);
-                for (int i = 0; i < 8; i++)
+                var block = source[r].AsSpan(32 * b, 32).ToArray();
+                float d = block.Max(MathF.Abs) / 127;
+                fixed (float* px = block)
+                fixed (sbyte* e = expected)
                 {
-                    int expected = 0;
-                    for (int j = 0; j < 32; j++) expected += j / 16 * 4 + (j % 4) == i ? scalar[j] : 0;
-                    Assert.Equal(expected, byColumn[i]);
+                    ActivationQuantizer.RoundBlockScalar(px, d != 0 ? 1f / d : 0f, e);
                 }
+
+                int sum = expected.Sum(v => v);
+                Assert.Equal(d, q.Scales[b]);
+                Assert.Equal(sum, q.Sums[b]);
+                Assert.Equal(d * sum, q.ScaledSums[b]);
+                int[] byColumn = new int[8];
+                for (int j = 0; j < 32; j++)
+                {
+                    Assert.Equal(expected[j], q.Quants[(32 * b) + j]);
+                    Assert.Equal(expected[j], tile.Quants[(b * PackedLayout.TileBlockBytes) + (j / 4 * 4 * PackedLayout.TileTokens) + (4 * r) + (j % 4)]);
+                    byColumn[(j / 16 * 4) + (j % 4)] += expected[j];
+                }
+
+                int* sums = tile.Sums + (b * PackedLayout.TileSumInts) + r;
+                Assert.Equal(d, tile.Scales[(b * PackedLayout.TileTokens) + r]);
+                Assert.Equal(sum, sums[0]);
+                int low = byColumn[0] + byColumn[1], high = byColumn[2] + byColumn[3], lowSecond = byColumn[4] + byColumn[5], highSecond = byColumn[6] + byColumn[7];
+                Assert.Equal(ActivationQuantizer.LaneOffset(PackedLayout.Q4_0Offset, low + lowSecond, high + highSecond), sums[PackedLayout.Q4_0LaneOffsets]);
+                Assert.Equal(ActivationQuantizer.LaneOffset(PackedLayout.Q6_KOffset, low, high), sums[PackedLayout.Q6_KLaneOffsets]);
+                Assert.Equal(ActivationQuantizer.LaneOffset(PackedLayout.Q6_KOffset, lowSecond, highSecond), sums[PackedLayout.Q6_KLaneOffsets + PackedLayout.TileTokens]);
             }
         }
     }
