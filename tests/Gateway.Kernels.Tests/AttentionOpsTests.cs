@@ -120,6 +120,43 @@ public sealed unsafe class AttentionOpsTests
 
             AttentionOps.ScoresF16(queries, count, keyBlocks, head * headDim * blockSize, blockSize, headDim, length, 0.125f, d, stride);
             AttentionOps.WeightedSumF16(rows, count, valueBlocks, head * headDim, blockSize, kvDim, headDim, length, outputs);
+
+            // The same history a block at a time, as a decode step walks it: scores per block, and weighted sums that
+            // continue from the previous blocks' (accumulate), must give the same bits as one call over all of it.
+            var piecewise = new float[(AttentionOps.MaxGroupQueries * stride) + AttentionOps.KeyPadding];
+            var piecewiseOut = new float[AttentionOps.MaxGroupQueries * headDim];
+            fixed (float* pd = piecewise)
+            fixed (float* pOut = piecewiseOut)
+            {
+                var pieceRows = stackalloc float*[AttentionOps.MaxGroupQueries];
+                var pieceOutputs = stackalloc float*[AttentionOps.MaxGroupQueries];
+                for (var p0 = 0; p0 < length; p0 += blockSize)
+                {
+                    var b = p0 / blockSize;
+                    var n = Math.Min(blockSize, length - p0);
+                    AttentionOps.ScoresF16(queries, count, keyBlocks + b, head * headDim * blockSize, blockSize, headDim, n, 0.125f, pd + p0, stride);
+                    for (var i = 0; i < count; i++)
+                    {
+                        pieceRows[i] = rows[i] + p0;
+                        pieceOutputs[i] = pOut + (i * headDim);
+                    }
+
+                    AttentionOps.WeightedSumF16(pieceRows, count, valueBlocks + b, head * headDim, blockSize, kvDim, headDim, n, pieceOutputs, accumulate: p0 > 0);
+                }
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                for (var p = 0; p < length; p++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(direct[(i * stride) + p]) == BitConverter.SingleToInt32Bits(piecewise[(i * stride) + p]), $"query {i}, score {p} block by block");
+                }
+
+                for (var e = 0; e < headDim; e++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(directOut[(i * headDim) + e]) == BitConverter.SingleToInt32Bits(piecewiseOut[(i * headDim) + e]), $"query {i}, output {e} block by block");
+                }
+            }
             for (var i = 0; i < count; i++)
             {
                 // The scratch path scores block by block and sums over the rows laid end to end.

@@ -111,7 +111,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _scoreStride = context + options.BlockSize + AttentionOps.KeyPadding;
         for (var i = 0; i < _scores.Length; i++)
         {
-            _scores[i] = new float[AttentionOps.MaxGroupQueries * _scoreStride];
+            // A decode token scores all its heads before any weighted sum (see AttendOneToken).
+            _scores[i] = new float[Math.Max(AttentionOps.MaxGroupQueries, _hp.HeadCount) * _scoreStride];
             // Whole blocks of keys, plus the score kernel's padded read past the last row.
             _keyScratch[i] = new float[((context + options.BlockSize) * _hp.KvDim) + AttentionOps.KeyPadding];
             _valueScratch[i] = new float[(context + options.BlockSize) * _hp.KvDim];
@@ -673,8 +674,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// <summary>
     /// One token's attention over KV heads [firstHead, endHead), read straight from the fp16 cache: a decode step
     /// reads each cached key and value once, so widening them in registers (<see cref="AttentionOps.ScoresF16"/>)
-    /// spares a store and a reload of the whole history into scratch. Each score and output element is the same chain
-    /// as on the scratch path, so a token gets the same bits whether its chunk was one token or a prefill span.
+    /// spares a store and a reload of the whole history into scratch. The history is walked a pass of blocks at a
+    /// time for all the item's heads, keys first (every head's scores), then, after each head's softmax, values, so a
+    /// pass's blocks are read together instead of the whole history once per head (context 512, batch 16: +18 % in an
+    /// in-process A/B; no change at short contexts, one pass). Each score and output element is the same chain as on
+    /// the scratch path (a weighted sum continues from where the previous pass left it), so a token gets the same bits
+    /// whether its chunk was one token or a prefill span.
     /// </summary>
     private void AttendOneToken(int layer, int chunk, int token, int firstHead, int endHead, float* scores, float* query, nint* blocks)
     {
@@ -692,64 +697,105 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             valueBlocks[b] = (ushort*)_kv.ValueSlot(layer, table[b], 0);
         }
 
+        // Blocks per pass: the score kernel takes 64 positions at once.
+        var passBlocks = Math.Max(1, AttentionOps.ScoreRunPositions / blockSize);
         var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
         var weights = stackalloc float*[AttentionOps.MaxGroupQueries];
         var outputs = stackalloc float*[AttentionOps.MaxGroupQueries];
+        var firstQueryHead = firstHead * headsPerKv;
         fixed (float* output = _attention.Row(token))
         {
-            for (var kvHead = firstHead; kvHead < endHead; kvHead++)
+            for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
             {
-                if (kvHead + 1 < endHead)
+                var p0 = b0 * blockSize;
+                var length = Math.Min(passBlocks * blockSize, visible - p0);
+                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
                 {
-                    PrefetchHead(keyBlocks, valueBlocks, blockCount, kvHead + 1, visible);
+                    PrefetchNext(keyBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: true);
+                    for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+                    {
+                        var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
+                        var head = (kvHead * headsPerKv) + first;
+                        for (var i = 0; i < count; i++)
+                        {
+                            queries[i] = query + (token * _hp.QueryDim) + ((head + i) * hd);
+                        }
+
+                        AttentionOps.ScoresF16(
+                            queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale,
+                            scores + ((long)(head - firstQueryHead) * _scoreStride) + p0, _scoreStride);
+                    }
                 }
+            }
 
-                for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+            for (var head = firstQueryHead; head < endHead * headsPerKv; head++)
+            {
+                VectorOps.Softmax(new Span<float>(scores + ((long)(head - firstQueryHead) * _scoreStride), visible));
+            }
+
+            for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
+            {
+                var p0 = b0 * blockSize;
+                var length = Math.Min(passBlocks * blockSize, visible - p0);
+                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
                 {
-                    var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
-                    for (var i = 0; i < count; i++)
+                    PrefetchNext(valueBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: false);
+                    for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
                     {
-                        var head = (kvHead * headsPerKv) + first + i;
-                        queries[i] = query + (token * _hp.QueryDim) + (head * hd);
-                        weights[i] = scores + ((long)i * _scoreStride);
-                        outputs[i] = output + (head * hd);
-                    }
+                        var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
+                        var head = (kvHead * headsPerKv) + first;
+                        for (var i = 0; i < count; i++)
+                        {
+                            weights[i] = scores + ((long)(head + i - firstQueryHead) * _scoreStride) + p0;
+                            outputs[i] = output + ((head + i) * hd);
+                        }
 
-                    AttentionOps.ScoresF16(queries, count, keyBlocks, (nint)kvHead * hd * blockSize, blockSize, hd, visible, _attentionScale, scores, _scoreStride);
-                    for (var i = 0; i < count; i++)
-                    {
-                        VectorOps.Softmax(new Span<float>(weights[i], visible));
+                        AttentionOps.WeightedSumF16(
+                            weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
                     }
-
-                    AttentionOps.WeightedSumF16(weights, count, valueBlocks, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, visible, outputs);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Asks for the next KV head's keys and values while this one is scored: a decode step reads every sequence's
-    /// history once, from memory, in pieces of a few hundred bytes per block and head that the hardware prefetcher
-    /// does not run ahead of (attention's share of a batch-16 step went from 14 to 12 % with it).
+    /// Asks for what the pass reads after this KV head: the next head's keys (or values) in the same blocks, or after
+    /// the last head the first head's in the next pass's blocks. A decode step reads every sequence's history from
+    /// memory in pieces of a few hundred bytes per block and head that the hardware prefetcher does not run ahead of.
     /// </summary>
-    private void PrefetchHead(ushort** keyBlocks, ushort** valueBlocks, int blockCount, int kvHead, int visible)
+    private void PrefetchNext(ushort** blocks, int blockCount, int b0, int passBlocks, int kvHead, int firstHead, int endHead, int visible, bool keys)
     {
         if (!Sse.IsSupported)
         {
             return;
         }
 
+        if (kvHead + 1 < endHead)
+        {
+            kvHead++;
+        }
+        else
+        {
+            kvHead = firstHead;
+            b0 += passBlocks;
+        }
+
         var hd = _hp.HeadDim;
         var blockSize = _kv.BlockSize;
-        for (var b = 0; b < blockCount; b++)
+        for (var b = b0; b < Math.Min(blockCount, b0 + passBlocks); b++)
         {
-            var keys = (byte*)(keyBlocks[b] + ((nint)kvHead * hd * blockSize));
-            for (var o = 0; o < hd * blockSize * sizeof(ushort); o += 64)
+            if (keys)
             {
-                Sse.Prefetch0(keys + o);
+                var rows = (byte*)(blocks[b] + ((nint)kvHead * hd * blockSize));
+                for (var o = 0; o < hd * blockSize * sizeof(ushort); o += 64)
+                {
+                    Sse.Prefetch0(rows + o);
+                }
+
+                continue;
             }
 
-            var values = (byte*)(valueBlocks[b] + ((nint)kvHead * hd));
+            var values = (byte*)(blocks[b] + ((nint)kvHead * hd));
             var slots = Math.Min(blockSize, visible - (b * blockSize));
             for (var slot = 0; slot < slots; slot++)
             {

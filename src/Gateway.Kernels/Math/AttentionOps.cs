@@ -85,6 +85,9 @@ public static unsafe class AttentionOps
         }
     }
 
+    /// <summary>Positions <see cref="ScoresF16"/> scores per pass for a single query (four 16-position runs).</summary>
+    public const int ScoreRunPositions = 64;
+
     /// <summary>Most queries <see cref="ScoresGroup"/> takes at once.</summary>
     public const int MaxGroupQueries = 4;
 
@@ -301,9 +304,12 @@ public static unsafe class AttentionOps
     /// <see cref="WeightedSum"/> for up to <see cref="MaxGroupQueries"/> weight rows over the same positions, read
     /// straight from the paged fp16 value cache: position p's row is <c>valueBlocks[p / blockSize] + headOffset +
     /// (p % blockSize) * rowStride</c>, any block size. Each value vector is widened once for all the rows, and each output element is
-    /// the same chain over p, in order, as <see cref="WeightedSum"/> gives.
+    /// the same chain over p, in order, as <see cref="WeightedSum"/> gives. With <paramref name="accumulate"/> the
+    /// chains continue from the values already in the outputs, so a history summed a few blocks per call (weights
+    /// and blocks advanced together) gives the same bits as one call over all of it.
     /// </summary>
-    public static void WeightedSumF16(float** weights, int count, ushort** valueBlocks, nint headOffset, int blockSize, int rowStride, int headDim, int length, float** outputs)
+    public static void WeightedSumF16(
+        float** weights, int count, ushort** valueBlocks, nint headOffset, int blockSize, int rowStride, int headDim, int length, float** outputs, bool accumulate = false)
     {
         if (count is < 1 or > MaxGroupQueries || headDim % 16 != 0 || !ReadsF16Directly)
         {
@@ -318,6 +324,14 @@ public static unsafe class AttentionOps
             for (; d + 64 <= headDim; d += 64)
             {
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                if (accumulate)
+                {
+                    a0 = Vector512.Load(outputs[0] + d);
+                    a1 = Vector512.Load(outputs[0] + d + 16);
+                    a2 = Vector512.Load(outputs[0] + d + 32);
+                    a3 = Vector512.Load(outputs[0] + d + 48);
+                }
+
                 for (int p0 = 0; p0 < length; p0 += blockSize)
                 {
                     ushort* v = valueBlocks[p0 / blockSize] + headOffset + d;
@@ -345,6 +359,14 @@ public static unsafe class AttentionOps
         for (; d < headDim; d += 16)
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            if (accumulate)
+            {
+                a0 = Vector512.Load(outputs[0] + d);
+                a1 = count > 1 ? Vector512.Load(outputs[1] + d) : default;
+                a2 = count > 2 ? Vector512.Load(outputs[2] + d) : default;
+                a3 = count > 3 ? Vector512.Load(outputs[3] + d) : default;
+            }
+
             for (int p0 = 0; p0 < length; p0 += blockSize)
             {
                 ushort* row = valueBlocks[p0 / blockSize] + headOffset + d;
