@@ -100,6 +100,7 @@ internal static unsafe class GemmAvxVnni
             sbyte* xc = xq;
             for (int q = 0; q < 8; q++, wq += 64, xc += 32)
             {
+                Sse.PrefetchNonTemporal(wq + GemmAvx512.WeightPrefetchBytes);
                 var wa = Vector256.Load(wq);
                 var wb = Vector256.Load(wq + 32);
                 var x0 = Broadcast(xc);
