@@ -13,10 +13,6 @@ namespace Gateway.Kernels;
 /// </remarks>
 public sealed class ComputePool : IDisposable
 {
-    private static readonly Lazy<ComputePool> SharedPool = new(() => new ComputePool(Environment.ProcessorCount));
-
-    private readonly object _runGate = new();
-    private readonly Worker[] _workers;
     /// <summary>Pause iterations between two polls of a flag in the no-yield window.</summary>
     private const int PollIterations = 4;
 
@@ -28,6 +24,10 @@ public sealed class ComputePool : IDisposable
     /// </summary>
     private static readonly long PollTicks = Stopwatch.Frequency * 20 / 1_000_000;
 
+    private static readonly Lazy<ComputePool> SharedPool = new(() => new ComputePool(Environment.ProcessorCount));
+
+    private readonly object _runGate = new();
+    private readonly Worker[] _workers;
     private readonly long _spinTicks;
     private WorkSlot? _job;
     private int _generation;
