@@ -705,53 +705,47 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var firstQueryHead = firstHead * headsPerKv;
         fixed (float* output = _attention.Row(token))
         {
-            for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
+            // Phase 0 scores every head pass by pass; phase 1, after each head's softmax, sums the values the same way.
+            for (var phase = 0; phase < 2; phase++)
             {
-                var p0 = b0 * blockSize;
-                var length = Math.Min(passBlocks * blockSize, visible - p0);
-                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
+                var values = phase == 1;
+                if (values)
                 {
-                    PrefetchNext(keyBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: true);
-                    for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+                    for (var head = firstQueryHead; head < endHead * headsPerKv; head++)
                     {
-                        var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
-                        var head = (kvHead * headsPerKv) + first;
-                        for (var i = 0; i < count; i++)
-                        {
-                            queries[i] = query + (token * _hp.QueryDim) + ((head + i) * hd);
-                        }
-
-                        AttentionOps.ScoresF16(
-                            queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale,
-                            scores + ((long)(head - firstQueryHead) * _scoreStride) + p0, _scoreStride);
+                        VectorOps.Softmax(new Span<float>(scores + ((long)(head - firstQueryHead) * _scoreStride), visible));
                     }
                 }
-            }
 
-            for (var head = firstQueryHead; head < endHead * headsPerKv; head++)
-            {
-                VectorOps.Softmax(new Span<float>(scores + ((long)(head - firstQueryHead) * _scoreStride), visible));
-            }
-
-            for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
-            {
-                var p0 = b0 * blockSize;
-                var length = Math.Min(passBlocks * blockSize, visible - p0);
-                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
+                for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
                 {
-                    PrefetchNext(valueBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: false);
-                    for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+                    var p0 = b0 * blockSize;
+                    var length = Math.Min(passBlocks * blockSize, visible - p0);
+                    for (var kvHead = firstHead; kvHead < endHead; kvHead++)
                     {
-                        var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
-                        var head = (kvHead * headsPerKv) + first;
-                        for (var i = 0; i < count; i++)
+                        PrefetchNext(values ? valueBlocks : keyBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: !values);
+                        for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
                         {
-                            weights[i] = scores + ((long)(head + i - firstQueryHead) * _scoreStride) + p0;
-                            outputs[i] = output + ((head + i) * hd);
-                        }
+                            var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
+                            var head = (kvHead * headsPerKv) + first;
+                            for (var i = 0; i < count; i++)
+                            {
+                                queries[i] = query + (token * _hp.QueryDim) + ((head + i) * hd);
+                                weights[i] = scores + ((long)(head + i - firstQueryHead) * _scoreStride) + p0;
+                                outputs[i] = output + ((head + i) * hd);
+                            }
 
-                        AttentionOps.WeightedSumF16(
-                            weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
+                            if (values)
+                            {
+                                AttentionOps.WeightedSumF16(
+                                    weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
+                            }
+                            else
+                            {
+                                AttentionOps.ScoresF16(
+                                    queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale, weights[0], _scoreStride);
+                            }
+                        }
                     }
                 }
             }
