@@ -16,7 +16,9 @@ public sealed class GracefulDrainTests
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
             {
-                Content = JsonContent.Create(new { model = "stories260K", prompt = "Once upon a time", max_tokens = 200, temperature = 0, stream = true }),
+                // Long enough (500 tokens, no early stop) to still run well after the signal: 200 tokens of this model
+                // once finished within the 300 ms the late request waited, and the gateway had exited before it came.
+                Content = JsonContent.Create(new { model = "stories260K", prompt = "Once upon a time", max_tokens = 500, temperature = 0, ignore_eos = true, stream = true }),
             };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -41,11 +43,21 @@ public sealed class GracefulDrainTests
 
         Assert.True(firstChunks.Wait(TimeSpan.FromSeconds(60)), "streams did not start");
         server.SendSigterm();
-        await Task.Delay(300);
-        using (var late = await http.PostAsJsonAsync("/v1/completions", new { model = "stories260K", prompt = "late", max_tokens = 5 }))
+
+        // The signal is handled asynchronously: a request that arrives before the drain starts is still served, one
+        // after it is refused.
+        var refusedBy = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
-            Assert.NotNull(late.Headers.RetryAfter);
+            using var late = await http.PostAsJsonAsync("/v1/completions", new { model = "stories260K", prompt = "late", max_tokens = 1 });
+            if (late.StatusCode == HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > refusedBy)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
+                Assert.NotNull(late.Headers.RetryAfter);
+                break;
+            }
+
+            await Task.Delay(20);
         }
 
         foreach (var events in await Task.WhenAll(streams))
