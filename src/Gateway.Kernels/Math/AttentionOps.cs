@@ -224,40 +224,22 @@ public static unsafe class AttentionOps
         int p = 0;
         if (count == 1)
         {
-            // Short histories too: missing runs repeat the last one, computed and dropped, since the four chains
-            // cost about what one does while each waits on its own latency.
+            // Up to four 16-position runs at once, so their chains overlap; a short history's last pass takes only
+            // the runs it has (widening the fp16 keys, not the chains' latency, bounds a full pass).
             float* q = queries[0];
-            for (; p < length; p += 64)
+            for (; p < length; p += ScoreRunPositions)
             {
                 int runs = Math.Min(4, (length - p + 15) / 16);
                 ushort* k0 = KeyRun(keyBlocks, headOffset, blockSize, p);
                 ushort* k1 = runs > 1 ? KeyRun(keyBlocks, headOffset, blockSize, p + 16) : k0;
                 ushort* k2 = runs > 2 ? KeyRun(keyBlocks, headOffset, blockSize, p + 32) : k1;
                 ushort* k3 = runs > 3 ? KeyRun(keyBlocks, headOffset, blockSize, p + 48) : k2;
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (nint d = 0, o = 0; d < headDim; d++, o += blockSize)
+                switch (runs)
                 {
-                    var qd = Vector512.Create(q[d]);
-                    a0 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k0 + o)), a0);
-                    a1 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k1 + o)), a1);
-                    a2 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k2 + o)), a2);
-                    a3 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k3 + o)), a3);
-                }
-
-                (a0 * s).Store(scores + p);
-                if (runs > 1)
-                {
-                    (a1 * s).Store(scores + p + 16);
-                }
-
-                if (runs > 2)
-                {
-                    (a2 * s).Store(scores + p + 32);
-                }
-
-                if (runs > 3)
-                {
-                    (a3 * s).Store(scores + p + 48);
+                    case 1: ScoreRunsF16<Tokens1>(q, k0, k1, k2, k3, blockSize, headDim, s, scores + p); break;
+                    case 2: ScoreRunsF16<Tokens2>(q, k0, k1, k2, k3, blockSize, headDim, s, scores + p); break;
+                    case 3: ScoreRunsF16<Tokens3>(q, k0, k1, k2, k3, blockSize, headDim, s, scores + p); break;
+                    default: ScoreRunsF16<Tokens4>(q, k0, k1, k2, k3, blockSize, headDim, s, scores + p); break;
                 }
             }
 
@@ -298,6 +280,32 @@ public static unsafe class AttentionOps
                 (a3 * s).Store(scores + (3L * scoresStride) + p);
             }
         }
+    }
+
+    /// <summary>
+    /// One query's scores for <typeparamref name="TRuns"/> runs of 16 positions (dimension 0 of run i at k_i): each a
+    /// fused multiply-add chain over the dimensions, then the scale, as in <see cref="Scores"/>. The token-count types
+    /// stand for the run count, so each count compiles without the runs it does not have.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreRunsF16<TRuns>(float* q, ushort* k0, ushort* k1, ushort* k2, ushort* k3, int blockSize, int headDim, Vector512<float> scale, float* scores)
+        where TRuns : struct, ITokenCount
+    {
+        int runs = TRuns.Value;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (nint d = 0, o = 0; d < headDim; d++, o += blockSize)
+        {
+            var qd = Vector512.Create(q[d]);
+            a0 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k0 + o)), a0);
+            if (runs > 1) a1 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k1 + o)), a1);
+            if (runs > 2) a2 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k2 + o)), a2);
+            if (runs > 3) a3 = Vector512.FusedMultiplyAdd(qd, VectorOps.HalfToSingle(Vector256.Load(k3 + o)), a3);
+        }
+
+        (a0 * scale).Store(scores);
+        if (runs > 1) (a1 * scale).Store(scores + 16);
+        if (runs > 2) (a2 * scale).Store(scores + 32);
+        if (runs > 3) (a3 * scale).Store(scores + 48);
     }
 
     /// <summary>
