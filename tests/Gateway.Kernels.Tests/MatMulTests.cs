@@ -86,6 +86,53 @@ public unsafe class MatMulTests
         }
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q4_0, true)]
+    [InlineData(GgmlType.Q4_0, false)]
+    [InlineData(GgmlType.Q8_0, true)]
+    [InlineData(GgmlType.Q8_0, false)]
+    [InlineData(GgmlType.Q4_1, true)]
+    [InlineData(GgmlType.Q4_K, true)]
+    [InlineData(GgmlType.Q6_K, true)]
+    [InlineData(GgmlType.F32, false)]
+    public void MultiplyTokens_gives_each_token_of_its_range_the_full_products_bits(GgmlType type, bool packed)
+    {
+        // Ranges that start and end inside tiles of 8, span several tiles, or hold one token: each thread of a step
+        // split by tokens multiplies its own range, and a token must not see where the range was cut.
+        int cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : 96;
+        using var matrix = new TestMatrix(type, 37, cols, seed: 8);
+        var w = packed ? matrix.Matrix.WithPackedCopy() : matrix.Matrix;
+        Assert.Equal(packed, w.Packed is not null);
+        try
+        {
+            const int tokens = 21;
+            using var x = EnsureForm(type, RandomActivations(tokens, cols, seed: 9));
+            var full = new float[tokens * w.Rows];
+            MatMul.Multiply(w, x, full, ComputePool.Shared);
+            foreach (var (start, end) in new[] { (0, 21), (3, 13), (8, 16), (13, 21), (5, 6), (0, 8), (16, 17) })
+            {
+                var ranged = Enumerable.Repeat(float.NaN, full.Length).ToArray();
+                MatMul.MultiplyTokens(w, x, ranged, start, end);
+                for (int i = 0; i < tokens; i++)
+                {
+                    for (int r = 0; r < w.Rows; r++)
+                    {
+                        var at = i * w.Rows + r;
+                        if (i >= start && i < end) Assert.True(BitConverter.SingleToInt32Bits(full[at]) == BitConverter.SingleToInt32Bits(ranged[at]), $"[{start}, {end}): token {i}, row {r}");
+                        else Assert.True(float.IsNaN(ranged[at]), $"[{start}, {end}) wrote token {i}, row {r}");
+                    }
+                }
+            }
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => MatMul.MultiplyTokens(w, x, full, 4, 22));
+            Assert.Throws<ArgumentException>(() => MatMul.MultiplyTokens(w, x, new float[(10 * w.Rows) - 1], 0, 10));
+        }
+        finally
+        {
+            if (packed) w.Packed!.Dispose();
+        }
+    }
+
     [Fact]
     public void Changing_the_inputs_requantizes_them()
     {

@@ -20,6 +20,19 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// <summary>Tokens per attention work item: large enough to amortize gathering the keys, small enough to balance threads.</summary>
     private const int AttentionTokensPerSpan = 32;
 
+    /// <summary>
+    /// Decode tokens per thread from which a step is split by tokens rather than by weight rows (see
+    /// <see cref="ForwardSlice"/>): a full GEMM tile each, where the kernels run at their batched rate.
+    /// </summary>
+    private const int SliceMinTokensPerThread = 8;
+
+    /// <summary>
+    /// Most threads a step is split by tokens across: each reads every weight once per step, so two double the
+    /// weight traffic, which 8 tokens per thread hide behind compute (two single-thread 28 MB Q4_0 products at once,
+    /// 8 tokens each, ran at 241-246 GMAC/s per thread, as fast as one alone); more would ask memory for more than it gives.
+    /// </summary>
+    private const int SliceMaxThreads = 2;
+
     private readonly GgufFile _file;
     private readonly LlamaHyperparameters _hp;
     private readonly LlamaWeights _weights;
@@ -63,6 +76,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     // Set per forward pass: every chunk is one attention item, so an item rotates and stores its own tokens' keys and
     // values, attends, and quantizes its output rows in the same dispatch (see FinishRows).
     private bool _rowsInAttention;
+
+    // Set per forward pass: a decode step wide enough to split by tokens (see ForwardSlice).
+    private bool _bySlices;
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -146,6 +162,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     public LlamaHyperparameters Hyperparameters => _hp;
 
+    /// <summary>Whether the last forward pass was a decode step split by tokens (see <see cref="ForwardSlice"/>).</summary>
+    internal bool LastStepSplitByTokens => _bySlices;
+
     /// <summary>Attach to measure where forward time goes; null (the default) measures nothing.</summary>
     public ForwardProfile? Profile { get; set; }
 
@@ -170,6 +189,21 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var tokens = PrepareBatch(chunks, logits.Length);
         var dim = _hp.EmbeddingLength;
         Embed(chunks);
+        if (_bySlices)
+        {
+            fixed (float* logitsOut = logits)
+            {
+                var slices = new SliceWork(this, tokens, logitsOut, logits.Length);
+                _pool.Run(ref slices);
+            }
+
+            // The slices wrote and quantized rows outside the activations' bookkeeping: mark every int8 form stale.
+            _normed.SetCount(tokens);
+            _attention.SetCount(tokens);
+            _hidden.SetCount(tokens);
+            _finalNormed.SetCount(tokens);
+            return;
+        }
 
         var profile = Profile;
         var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
@@ -313,6 +347,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _smallAttention = positions * _hp.HeadCount * _hp.HeadDim < 64 * 1024;
         _attentionParts = _smallAttention || _attentionSpans.Count >= _pool.Threads ? 1 : Math.Min(_pool.Threads, _hp.KvHeadCount);
         _rowsInAttention = !_smallAttention && _attentionParts == 1 && _attentionSpans.Count == chunks.Length;
+        _bySlices = _pool.Threads is > 1 and <= SliceMaxThreads && tokens >= _pool.Threads * SliceMinTokensPerThread &&
+                    tokens == chunks.Length && wanted == chunks.Length && ReadsCacheDirectly;
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
@@ -538,7 +574,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var blockFloats = (long)blockSize * kvDim;
         var parts = _attentionParts;
         var f16 = _kv.Type == KvCacheType.F16;
-        var direct = f16 && AttentionOps.ReadsF16Directly && blockSize % 16 == 0 && hd % 16 == 0;
+        var direct = ReadsCacheDirectly;
         var queries = stackalloc float*[AttentionOps.MaxGroupQueries];
         fixed (float* scores = _scores[threadIndex])
         fixed (float* keys = _keyScratch[threadIndex])
@@ -655,6 +691,71 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 FinishRows(layer, span);
             }
         }
+    }
+
+    /// <summary>Whether a decode token's attention reads the fp16 cache in place (<see cref="AttendOneToken"/>).</summary>
+    private bool ReadsCacheDirectly =>
+        _kv.Type == KvCacheType.F16 && AttentionOps.ReadsF16Directly && _kv.BlockSize % 16 == 0 && _hp.HeadDim % 16 == 0;
+
+    /// <summary>
+    /// A whole decode step for tokens [<paramref name="from"/>, <paramref name="to"/>) on one thread, every layer and
+    /// the logits, while the other threads carry their own tokens: at batch 16 a step split by weight rows joined the
+    /// threads about a hundred times (each matrix, attention, each per-token stage), and the waits at those joins were
+    /// about an eighth of the step. Each thread now reads every weight itself, which a tile of 8 tokens per thread
+    /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and
+    /// quantization as on the split path, so it gets the same bits however the batch is sliced.
+    /// </summary>
+    private void ForwardSlice(int from, int to, int threadIndex, float* logits, int logitsLength)
+    {
+        var profile = threadIndex == 0 ? Profile : null;
+        var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        Rows(RowStage.AttentionNorm, 0, from, to, threadIndex);
+        fixed (float* scores = _scores[threadIndex])
+        fixed (float* query = _query)
+        fixed (nint* blocks = _blockAddresses[threadIndex])
+        {
+            for (var layer = 0; layer < _hp.BlockCount; layer++)
+            {
+                var w = _weights.Layers[layer];
+                Lap(profile, ref mark, Phase.Other);
+                MatMul.MultiplyTokens(w.Query, _normed, _query, from, to);
+                MatMul.MultiplyTokens(w.Key, _normed, _key, from, to);
+                MatMul.MultiplyTokens(w.Value, _normed, _value, from, to);
+                Lap(profile, ref mark, Phase.MatMul);
+                BiasRotateAndStore(layer, from, to, threadIndex);
+                for (var t = from; t < to; t++)
+                {
+                    AttendOneToken(layer, _tokenChunk[t], t, 0, _hp.KvHeadCount, scores, query, blocks);
+                }
+
+                QuantizeIfRead(_attention, from, to, ReadsInt8(w.Output));
+                Lap(profile, ref mark, Phase.Attention);
+                MatMul.MultiplyTokens(w.Output, _attention, _projection, from, to);
+                Lap(profile, ref mark, Phase.MatMul);
+                Rows(RowStage.AddAndFeedForwardNorm, layer, from, to, threadIndex);
+                Lap(profile, ref mark, Phase.Other);
+                MatMul.MultiplyTokens(w.Gate, _normed, _gate, from, to);
+                MatMul.MultiplyTokens(w.Up, _normed, _up, from, to);
+                Lap(profile, ref mark, Phase.MatMul);
+                Rows(RowStage.SiluMul, layer, from, to, threadIndex);
+                Lap(profile, ref mark, Phase.Other);
+                MatMul.MultiplyTokens(w.Down, _hidden, _projection, from, to);
+                Lap(profile, ref mark, Phase.MatMul);
+                Rows(RowStage.AddAndAttentionNorm, layer, from, to, threadIndex);
+            }
+        }
+
+        // Every token of a sliced step is its own chunk and wants logits, so logits row t is token t.
+        var dim = _hp.EmbeddingLength;
+        for (var t = from; t < to; t++)
+        {
+            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), _weights.OutputNorm, _hp.RmsEpsilon, _finalNormed.Row(t));
+        }
+
+        QuantizeIfRead(_finalNormed, from, to, ReadsInt8(_weights.Output));
+        Lap(profile, ref mark, Phase.Other);
+        MatMul.MultiplyTokens(_weights.Output, _finalNormed, new Span<float>(logits, logitsLength), from, to);
+        Lap(profile, ref mark, Phase.MatMul);
     }
 
     /// <summary>
@@ -881,6 +982,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     {
         public void Execute(int threadIndex, int threadCount) =>
             runner.Rows(stage, layer, tokens * threadIndex / threadCount, tokens * (threadIndex + 1) / threadCount, threadIndex);
+    }
+
+    /// <summary>Contiguous token ranges per thread, each carried through the whole step (see <see cref="ForwardSlice"/>).</summary>
+    private readonly struct SliceWork(LlamaModelRunner runner, int tokens, float* logits, int logitsLength) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount) =>
+            runner.ForwardSlice(tokens * threadIndex / threadCount, tokens * (threadIndex + 1) / threadCount, threadIndex, logits, logitsLength);
     }
 
     private readonly struct AttentionWork(LlamaModelRunner runner, int layer) : IComputeWork

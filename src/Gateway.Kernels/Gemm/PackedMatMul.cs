@@ -11,25 +11,38 @@ internal static unsafe class PackedMatMul
     /// <summary>Weight bytes per chunk of groups: with a tile of activations it fits a 48 KiB L1.</summary>
     private const int ChunkBytes = 32 * 1024;
 
-    public static void MultiplyRange(PackedWeights w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels)
+    public static void MultiplyRange(PackedWeights w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels) =>
+        MultiplyRange(w, x, y, rowStart, rowEnd, kernels, 0, x.Count);
+
+    /// <summary>
+    /// Weight rows [rowStart, rowEnd) for tokens [tokenStart, tokenEnd) only. A range may start or end inside a tile:
+    /// the kernel is then pointed at the range's first token in the tile (each token's quads, scale and sums sit at a
+    /// fixed offset, the way the kernels split their own tiles), so a token's arithmetic does not depend on the range.
+    /// </summary>
+    public static void MultiplyRange(PackedWeights w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels, int tokenStart, int tokenEnd)
     {
+        if (tokenStart >= tokenEnd)
+        {
+            return;
+        }
+
         var kernel = kernels.Gemm(w.Type);
-        int count = x.Count;
         int rows = w.Rows;
         int blocks = w.BlocksPerRow;
         int firstGroup = rowStart / PackedLayout.GroupRows;
         int endGroup = (rowEnd + PackedLayout.GroupRows - 1) / PackedLayout.GroupRows;
         int chunk = (int)Math.Max(1, ChunkBytes / w.GroupBytes);
-        int tiles = Activations.TileCount(count);
+        int firstTile = tokenStart / PackedLayout.TileTokens;
+        int endTile = Activations.TileCount(tokenEnd);
         float* partial = stackalloc float[PackedLayout.TileTokens * PackedLayout.GroupRows];
         for (int chunkStart = firstGroup; chunkStart < endGroup; chunkStart += chunk)
         {
             int chunkEnd = Math.Min(endGroup, chunkStart + chunk);
-            for (int tile = 0; tile < tiles; tile++)
+            for (int tile = firstTile; tile < endTile; tile++)
             {
-                var x8 = x.Tile(tile);
-                int first = tile * PackedLayout.TileTokens;
-                int tokens = Math.Min(PackedLayout.TileTokens, count - first);
+                var x8 = x.Tile(tile).From(Math.Max(0, tokenStart - (tile * PackedLayout.TileTokens)));
+                int first = Math.Max(tokenStart, tile * PackedLayout.TileTokens);
+                int tokens = Math.Min((tile + 1) * PackedLayout.TileTokens, tokenEnd) - first;
                 for (int g = chunkStart; g < chunkEnd; g++)
                 {
                     int r0 = g * PackedLayout.GroupRows;

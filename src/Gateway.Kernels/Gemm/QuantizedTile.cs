@@ -9,4 +9,7 @@ internal readonly unsafe struct QuantizedTile(sbyte* quants, float* scales, int*
     public readonly sbyte* Quants = quants;
     public readonly float* Scales = scales;
     public readonly int* Sums = sums;
+
+    /// <summary>The same tile seen from its token <paramref name="token"/> on: every per-token field sits at a fixed offset per token.</summary>
+    public QuantizedTile From(int token) => new(Quants + (4 * token), Scales + token, Sums + token);
 }

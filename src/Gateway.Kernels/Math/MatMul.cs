@@ -53,15 +53,48 @@ public static unsafe class MatMul
         }
     }
 
-    internal static void MultiplyRange(in WeightMatrix w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels)
+    /// <summary>
+    /// Computes every weight row for activation rows [<paramref name="tokenStart"/>, <paramref name="tokenEnd"/>) only,
+    /// into the full-size <paramref name="y"/>, on the calling thread: lets each thread carry its own tokens through a
+    /// whole forward pass with no join between matrices. Safe to call from several threads at once for disjoint token
+    /// ranges. Reads the int8 form of those rows as it is: the caller quantized them (<see cref="Activations.QuantizeRange"/>)
+    /// after writing them. Each token gets the same bits as from <see cref="Multiply"/>.
+    /// </summary>
+    public static void MultiplyTokens(in WeightMatrix w, Activations x, Span<float> y, int tokenStart, int tokenEnd)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Cols != w.Cols)
+        {
+            throw new ArgumentException($"Activations have {x.Cols} columns but the weights have {w.Cols}.", nameof(x));
+        }
+
+        if (tokenStart < 0 || tokenEnd > x.MaxRows || tokenStart > tokenEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenStart), $"Token range [{tokenStart}, {tokenEnd}) is outside [0, {x.MaxRows}).");
+        }
+
+        if (y.Length < (long)tokenEnd * w.Rows)
+        {
+            throw new ArgumentException($"Output needs {(long)tokenEnd * w.Rows} floats ({tokenEnd} x {w.Rows}); got {y.Length}.", nameof(y));
+        }
+
+        fixed (float* output = y)
+        {
+            MultiplyRange(w, x, output, 0, w.Rows, KernelDispatch.Table, tokenStart, tokenEnd);
+        }
+    }
+
+    internal static void MultiplyRange(in WeightMatrix w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels) =>
+        MultiplyRange(w, x, y, rowStart, rowEnd, kernels, 0, x.Count);
+
+    private static void MultiplyRange(in WeightMatrix w, Activations x, float* y, int rowStart, int rowEnd, KernelTable kernels, int tokenStart, int tokenEnd)
     {
         if (w.Packed is { } packed)
         {
-            PackedMatMul.MultiplyRange(packed, x, y, rowStart, rowEnd, kernels);
+            PackedMatMul.MultiplyRange(packed, x, y, rowStart, rowEnd, kernels, tokenStart, tokenEnd);
             return;
         }
 
-        int count = x.Count;
         int rows = w.Rows;
         int rowBytes = w.RowBytes;
         if (GgmlTypeTraits.IsFloat(w.Type))
@@ -70,7 +103,7 @@ public static unsafe class MatMul
             for (int r = rowStart; r < rowEnd; r++)
             {
                 byte* row = w.Data + (nint)r * rowBytes;
-                for (int i = 0; i < count; i++)
+                for (int i = tokenStart; i < tokenEnd; i++)
                 {
                     y[(nint)i * rows + r] = dot(row, x.FloatRow(i), w.Cols);
                 }
@@ -84,7 +117,7 @@ public static unsafe class MatMul
         int blocks = x.BlocksPerRow;
         QuantizedRow* group = stackalloc QuantizedRow[BatchGroup];
         float* results = stackalloc float[BatchGroup];
-        int batched = batchDot != null ? count / BatchGroup * BatchGroup : 0;
+        int batched = batchDot != null ? tokenStart + ((tokenEnd - tokenStart) / BatchGroup * BatchGroup) : tokenStart;
 
         // Tiles of weight rows against groups of activation rows: a tile (a few KiB of weights) and a group (a few KiB
         // of int8 activations) both stay in L1 while they meet, instead of streaming every activation row from L2 once
@@ -92,7 +125,7 @@ public static unsafe class MatMul
         for (int tileStart = rowStart; tileStart < rowEnd; tileStart += RowTile)
         {
             int tileEnd = Math.Min(rowEnd, tileStart + RowTile);
-            for (int i = 0; i < batched; i += BatchGroup)
+            for (int i = tokenStart; i < batched; i += BatchGroup)
             {
                 for (int k = 0; k < BatchGroup; k++) group[k] = x.Quantized(i + k);
                 for (int r = tileStart; r < tileEnd; r++)
@@ -102,7 +135,7 @@ public static unsafe class MatMul
                 }
             }
 
-            for (int i = batched; i < count; i++)
+            for (int i = batched; i < tokenEnd; i++)
             {
                 for (int r = tileStart; r < tileEnd; r++)
                 {

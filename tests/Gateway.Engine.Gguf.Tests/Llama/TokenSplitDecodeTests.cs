@@ -1,0 +1,91 @@
+using Gateway.Engine.Gguf.Llama;
+using Gateway.Engine.Gguf.Synthetic;
+using Gateway.Inference;
+using Gateway.Kernels;
+
+namespace Gateway.Engine.Gguf.Tests.Llama;
+
+/// <summary>
+/// A wide decode step runs each thread's tokens through the whole model on that thread (split by tokens, not by
+/// weight rows). A sequence must get the logits it gets decoding alone, bit for bit, wherever the split falls: on a
+/// tile boundary, inside a tile, or with uneven halves.
+/// </summary>
+public sealed class TokenSplitDecodeTests : IDisposable
+{
+    private const int Sequences = 40;
+    private const int DecodeSteps = 2;
+    private const int BlockSize = 16;
+
+    // Heads of 64 dimensions (what the in-place fp16 attention needs) and grouped queries, as in the served models.
+    private static readonly SyntheticModelSpec Spec = SyntheticModelSpec.Known["llama-134m"] with
+    {
+        Name = "llama-token-split", EmbeddingLength = 256, BlockCount = 2, HeadCount = 4, KvHeadCount = 2, FeedForwardLength = 320, ContextLength = 256,
+    };
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("token-split").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(GgmlType.Q4_0)]
+    [InlineData(GgmlType.Q8_0)]
+    public void Each_sequence_of_a_token_split_step_gets_its_logits_alone(GgmlType type)
+    {
+        var path = Path.Combine(_dir, $"{type}.gguf");
+        SyntheticModelWriter.Write(Spec, TestModels.Path(Spec.TokenizerFile), type, path, seed: 5);
+        using var runner = (LlamaModelRunner)ModelRunnerFactory.Load(path, new ModelRunnerOptions
+        {
+            BlockSize = BlockSize, KvCacheBlocks = 2 * 2 * Sequences, KvCacheType = KvCacheType.F16, MaxBatchTokens = 1024, Threads = 2,
+        });
+        var vocab = runner.Info.VocabSize;
+        var random = new Random(21);
+        var prompts = Enumerable.Range(0, Sequences).Select(_ => Enumerable.Range(0, random.Next(2, 28)).Select(_ => random.Next(300, vocab)).ToArray()).ToArray();
+        var aloneTable = new[] { (2 * Sequences) + 0, (2 * Sequences) + 1 };
+        var alone = prompts.Select(p => DecodeAlone(runner, p, aloneTable)).ToArray();
+        Assert.False(runner.LastStepSplitByTokens);
+
+        // 16 and 24 split on tile boundaries (8 | 8, 12 | 12 crosses one); 17, 23 and 40 split inside tiles.
+        foreach (var batch in new[] { 16, 17, 23, 24, 40 })
+        {
+            var tables = Enumerable.Range(0, batch).Select(i => new[] { 2 * i, (2 * i) + 1 }).ToArray();
+            var members = Enumerable.Range(0, batch).Select(i => (i + (batch * 3)) % Sequences).ToArray();
+            var logits = new float[batch * vocab];
+            runner.Forward(members.Select((m, i) => new SequenceChunk(prompts[m], 0, tables[i], true)).ToArray(), logits);
+            for (var step = 1; step <= DecodeSteps; step++)
+            {
+                runner.Forward(members.Select((m, i) => new SequenceChunk(new[] { alone[m].Next[step - 1] }, prompts[m].Length + step - 1, tables[i], true)).ToArray(), logits);
+                Assert.True(runner.LastStepSplitByTokens, $"batch {batch}: the decode step was not split by tokens");
+                for (var i = 0; i < batch; i++)
+                {
+                    Assert.True(
+                        alone[members[i]].Logits[step].AsSpan().SequenceEqual(logits.AsSpan(i * vocab, vocab)),
+                        $"{type}: sequence {members[i]} at position {i} of {batch}, step {step}, differs from decoding alone");
+                }
+            }
+        }
+
+        // Below two full tiles a step stays split by weight rows.
+        var few = Enumerable.Range(0, 15).Select(i => new SequenceChunk(new[] { alone[i].Next[0] }, prompts[i].Length, new[] { 2 * i, (2 * i) + 1 }, true)).ToArray();
+        runner.Forward(few, new float[15 * vocab]);
+        Assert.False(runner.LastStepSplitByTokens);
+    }
+
+    private static Run DecodeAlone(IModelRunner runner, int[] prompt, int[] table)
+    {
+        var vocab = runner.Info.VocabSize;
+        var logits = new float[DecodeSteps + 1][];
+        var next = new int[DecodeSteps];
+        logits[0] = new float[vocab];
+        runner.Forward([new SequenceChunk(prompt, 0, table, true)], logits[0]);
+        for (var step = 1; step <= DecodeSteps; step++)
+        {
+            next[step - 1] = Array.IndexOf(logits[step - 1], logits[step - 1].Max());
+            logits[step] = new float[vocab];
+            runner.Forward([new SequenceChunk(new[] { next[step - 1] }, prompt.Length + step - 1, table, true)], logits[step]);
+        }
+
+        return new Run(logits, next);
+    }
+
+    private sealed record Run(float[][] Logits, int[] Next);
+}
