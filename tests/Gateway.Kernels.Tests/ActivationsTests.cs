@@ -209,6 +209,24 @@ public unsafe class ActivationsTests
     }
 
     [Fact]
+    public void Writing_a_range_of_rows_marks_the_int8_form_stale_and_reaches_each_row()
+    {
+        using var x = new Activations(4, 32);
+        x.Rows(0, 4).Fill(1f);
+        x.EnsureQuantized();
+        Assert.Equal(127, x.Quantized(3).Quants[31]);
+
+        var middle = x.Rows(1, 3);
+        Assert.Equal(2 * 32, middle.Length);
+        middle[32..].Fill(-1f); // row 2
+        x.EnsureQuantized();
+        Assert.Equal(127, x.Quantized(1).Quants[0]);
+        Assert.Equal(-127, x.Quantized(2).Quants[0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Rows(3, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => x.Rows(2, 1));
+    }
+
+    [Fact]
     public void Quantizing_needs_whole_blocks()
     {
         using var x = new Activations(1, 45);

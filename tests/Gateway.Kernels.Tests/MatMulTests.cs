@@ -124,7 +124,23 @@ public unsafe class MatMulTests
                 }
             }
 
+            // Row pieces of one token range (cut inside 16-row groups too) add up to the range's product.
+            var pieces = Enumerable.Repeat(float.NaN, full.Length).ToArray();
+            foreach (var (rowStart, rowEnd) in new[] { (0, 16), (16, 21), (21, 37) })
+            {
+                MatMul.MultiplyTokens(w, x, pieces, 3, 13, rowStart, rowEnd);
+            }
+
+            for (int i = 3; i < 13; i++)
+            {
+                for (int r = 0; r < w.Rows; r++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(full[i * w.Rows + r]) == BitConverter.SingleToInt32Bits(pieces[i * w.Rows + r]), $"row pieces: token {i}, row {r}");
+                }
+            }
+
             Assert.Throws<ArgumentOutOfRangeException>(() => MatMul.MultiplyTokens(w, x, full, 4, 22));
+            Assert.Throws<ArgumentOutOfRangeException>(() => MatMul.MultiplyTokens(w, x, full, 0, 4, 30, 38));
             Assert.Throws<ArgumentException>(() => MatMul.MultiplyTokens(w, x, new float[(10 * w.Rows) - 1], 0, 10));
         }
         finally

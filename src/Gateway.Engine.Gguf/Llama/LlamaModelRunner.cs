@@ -33,6 +33,15 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// </summary>
     private const int SliceMaxThreads = 2;
 
+    /// <summary>
+    /// Output rows per piece of a token-split step's logits: 8 tokens x 1,024 rows of a 768-wide output matrix take
+    /// about 25 us, so a thread done with its layers first can take over part of another's logits in small steps.
+    /// </summary>
+    private const int LogitsPieceRows = 1024;
+
+    /// <summary>Ints between two threads' slice flags, so each sits on its own cache line.</summary>
+    private const int SliceFlagStride = 16;
+
     private readonly GgufFile _file;
     private readonly LlamaHyperparameters _hp;
     private readonly LlamaWeights _weights;
@@ -79,6 +88,11 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     // Set per forward pass: a decode step wide enough to split by tokens (see ForwardSlice).
     private bool _bySlices;
+
+    // Per thread of a token-split step (SliceFlagStride apart): whether its tokens are ready for the output matrix,
+    // and how many pieces of their logits have been claimed.
+    private readonly int[] _sliceReady;
+    private readonly int[] _sliceClaims;
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -136,6 +150,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             _blockAddresses[i] = new nint[2 * ((context + options.BlockSize - 1) / options.BlockSize)];
         }
 
+        _sliceReady = new int[_pool.Threads * SliceFlagStride];
+        _sliceClaims = new int[_pool.Threads * SliceFlagStride];
         _tokenPosition = new int[t];
         _tokenChunk = new int[t];
         _chunkTables = new ReadOnlyMemory<int>[t];
@@ -193,6 +209,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         {
             fixed (float* logitsOut = logits)
             {
+                Array.Clear(_sliceReady);
+                Array.Clear(_sliceClaims);
                 var slices = new SliceWork(this, tokens, logitsOut, logits.Length);
                 _pool.Run(ref slices);
             }
@@ -432,9 +450,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         {
             case RowStage.SiluMul:
                 var ffn = _hp.FeedForwardLength;
+                var hidden = _hidden.Rows(from, to);
                 for (var t = from; t < to; t++)
                 {
-                    VectorOps.SiluMul(_gate.AsSpan(t * ffn, ffn), _up.AsSpan(t * ffn, ffn), _hidden.Row(t));
+                    VectorOps.SiluMul(_gate.AsSpan(t * ffn, ffn), _up.AsSpan(t * ffn, ffn), hidden.Slice((t - from) * ffn, ffn));
                 }
 
                 QuantizeIfRead(_hidden, from, to, ReadsInt8(_weights.Layers[layer].Down));
@@ -471,9 +490,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private void Normalize(int from, int to, float[] weight, bool quantize)
     {
         var dim = _hp.EmbeddingLength;
+        var normed = _normed.Rows(from, to);
         for (var t = from; t < to; t++)
         {
-            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), weight, _hp.RmsEpsilon, _normed.Row(t));
+            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), weight, _hp.RmsEpsilon, normed.Slice((t - from) * dim, dim));
         }
 
         QuantizeIfRead(_normed, from, to, quantize);
@@ -705,8 +725,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and
     /// quantization as on the split path, so it gets the same bits however the batch is sliced.
     /// </summary>
-    private void ForwardSlice(int from, int to, int threadIndex, float* logits, int logitsLength)
+    private void ForwardSlice(int tokens, int threadIndex, int threadCount, float* logits, int logitsLength)
     {
+        var from = tokens * threadIndex / threadCount;
+        var to = tokens * (threadIndex + 1) / threadCount;
         var profile = threadIndex == 0 ? Profile : null;
         var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         Rows(RowStage.AttentionNorm, 0, from, to, threadIndex);
@@ -747,15 +769,49 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
         // Every token of a sliced step is its own chunk and wants logits, so logits row t is token t.
         var dim = _hp.EmbeddingLength;
+        var finalNormed = _finalNormed.Rows(from, to);
         for (var t = from; t < to; t++)
         {
-            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), _weights.OutputNorm, _hp.RmsEpsilon, _finalNormed.Row(t));
+            VectorOps.RmsNorm(_residual.AsSpan(t * dim, dim), _weights.OutputNorm, _hp.RmsEpsilon, finalNormed.Slice((t - from) * dim, dim));
         }
 
         QuantizeIfRead(_finalNormed, from, to, ReadsInt8(_weights.Output));
+        Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], 1);
         Lap(profile, ref mark, Phase.Other);
-        MatMul.MultiplyTokens(_weights.Output, _finalNormed, new Span<float>(logits, logitsLength), from, to);
+
+        // This thread's logits first, then pieces of the others' still unclaimed: the two cores of a VM seldom run at
+        // one speed (one took 10-30 % longer over the same 8 tokens, which one changed from run to run), and the output
+        // matrix, the largest, is the work the thread that finished its layers first can share.
+        for (var k = 0; k < threadCount; k++)
+        {
+            var slice = (threadIndex + k) % threadCount;
+            ShareLogits(slice, tokens * slice / threadCount, tokens * (slice + 1) / threadCount, new Span<float>(logits, logitsLength));
+        }
+
         Lap(profile, ref mark, Phase.MatMul);
+    }
+
+    /// <summary>Claims pieces of slice <paramref name="slice"/>'s logits until none is left, once its tokens are ready.</summary>
+    private void ShareLogits(int slice, int from, int to, Span<float> logits)
+    {
+        var rows = _weights.Output.Rows;
+        var pieces = (rows + LogitsPieceRows - 1) / LogitsPieceRows;
+        ref var claims = ref _sliceClaims[slice * SliceFlagStride];
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref claims) < pieces)
+        {
+            if (Volatile.Read(ref _sliceReady[slice * SliceFlagStride]) == 0)
+            {
+                wait.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            var piece = Interlocked.Increment(ref claims) - 1;
+            if (piece < pieces)
+            {
+                MatMul.MultiplyTokens(_weights.Output, _finalNormed, logits, from, to, piece * LogitsPieceRows, Math.Min(rows, (piece + 1) * LogitsPieceRows));
+            }
+        }
     }
 
     /// <summary>
@@ -987,8 +1043,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// <summary>Contiguous token ranges per thread, each carried through the whole step (see <see cref="ForwardSlice"/>).</summary>
     private readonly struct SliceWork(LlamaModelRunner runner, int tokens, float* logits, int logitsLength) : IComputeWork
     {
-        public void Execute(int threadIndex, int threadCount) =>
-            runner.ForwardSlice(tokens * threadIndex / threadCount, tokens * (threadIndex + 1) / threadCount, threadIndex, logits, logitsLength);
+        public void Execute(int threadIndex, int threadCount) => runner.ForwardSlice(tokens, threadIndex, threadCount, logits, logitsLength);
     }
 
     private readonly struct AttentionWork(LlamaModelRunner runner, int layer) : IComputeWork

@@ -70,6 +70,19 @@ public sealed unsafe class Activations : IDisposable
         return new Span<float>(_floats + (nint)i * Cols, Cols);
     }
 
+    /// <summary>
+    /// Float input rows [<paramref name="from"/>, <paramref name="to"/>) as one span (row i at (i - from) * Cols) for the
+    /// caller to write; marks the int8 form stale once for them all. Threads filling their own rows at once (a step
+    /// split by tokens) would otherwise contend for the one stale mark on every row.
+    /// </summary>
+    public Span<float> Rows(int from, int to)
+    {
+        ObjectDisposedException.ThrowIf(_floats == null, this);
+        if (from < 0 || to > MaxRows || from > to) throw new ArgumentOutOfRangeException(nameof(from), $"Rows [{from}, {to}) are outside [0, {MaxRows}).");
+        Interlocked.Increment(ref _version);
+        return new Span<float>(_floats + (nint)from * Cols, (to - from) * Cols);
+    }
+
     /// <summary>Sets how many rows the next multiplications use and marks the int8 form stale.</summary>
     public void SetCount(int rows)
     {

@@ -60,9 +60,21 @@ public static unsafe class MatMul
     /// ranges. Reads the int8 form of those rows as it is: the caller quantized them (<see cref="Activations.QuantizeRange"/>)
     /// after writing them. Each token gets the same bits as from <see cref="Multiply"/>.
     /// </summary>
-    public static void MultiplyTokens(in WeightMatrix w, Activations x, Span<float> y, int tokenStart, int tokenEnd)
+    public static void MultiplyTokens(in WeightMatrix w, Activations x, Span<float> y, int tokenStart, int tokenEnd) =>
+        MultiplyTokens(w, x, y, tokenStart, tokenEnd, 0, w.Rows);
+
+    /// <summary>
+    /// <see cref="MultiplyTokens(in WeightMatrix, Activations, Span{float}, int, int)"/> for weight rows [<paramref name="rowStart"/>,
+    /// <paramref name="rowEnd"/>) only: lets threads share one token range's product in row pieces.
+    /// </summary>
+    public static void MultiplyTokens(in WeightMatrix w, Activations x, Span<float> y, int tokenStart, int tokenEnd, int rowStart, int rowEnd)
     {
         ArgumentNullException.ThrowIfNull(x);
+        if (rowStart < 0 || rowEnd > w.Rows || rowStart > rowEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rowStart), $"Row range [{rowStart}, {rowEnd}) is outside [0, {w.Rows}).");
+        }
+
         if (x.Cols != w.Cols)
         {
             throw new ArgumentException($"Activations have {x.Cols} columns but the weights have {w.Cols}.", nameof(x));
@@ -80,7 +92,7 @@ public static unsafe class MatMul
 
         fixed (float* output = y)
         {
-            MultiplyRange(w, x, output, 0, w.Rows, KernelDispatch.Table, tokenStart, tokenEnd);
+            MultiplyRange(w, x, output, rowStart, rowEnd, KernelDispatch.Table, tokenStart, tokenEnd);
         }
     }
 
