@@ -61,6 +61,9 @@ internal sealed unsafe class LlamaWeights : IDisposable
         return new LlamaWeights(embedding, binder.Vector("output_norm.weight", hp.EmbeddingLength), output, tied, layers);
     }
 
+    /// <summary>Whether every matrix has a packed copy (goes through the integer GEMM kernels).</summary>
+    public bool AllPacked => AllMatrices().All(m => m.Packed is not null);
+
     /// <summary>Native bytes of the packed copies.</summary>
     public long PackedBytes => AllMatrices().Sum(m => m.Packed?.ByteSize ?? 0);
 
