@@ -621,7 +621,11 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
                 if (direct && span.TokenCount == 1)
                 {
-                    AttendOneToken(layer, span.Chunk, span.FirstToken, firstHead, endHead, scores, query, blocks);
+                    fixed (float* output = _attention.Row(span.FirstToken))
+                    {
+                        AttendOneToken(layer, span.Chunk, span.FirstToken, firstHead, endHead, scores, query, blocks, output);
+                    }
+
                     FinishRows(layer, span);
                     continue;
                 }
@@ -749,9 +753,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 MatMul.MultiplyTokens(w.Value, _normed, _value, from, to);
                 Lap(profile, ref mark, Phase.MatMul);
                 BiasRotateAndStore(layer, from, to, threadIndex);
-                for (var t = from; t < to; t++)
+                fixed (float* outputs = _attention.Rows(from, to))
                 {
-                    AttendOneToken(layer, _tokenChunk[t], t, 0, _hp.KvHeadCount, scores, query, blocks);
+                    for (var t = from; t < to; t++)
+                    {
+                        AttendOneToken(layer, _tokenChunk[t], t, 0, _hp.KvHeadCount, scores, query, blocks, outputs + ((t - from) * _hp.QueryDim));
+                    }
                 }
 
                 QuantizeIfRead(_attention, from, to, ReadsInt8(w.Output));
@@ -842,7 +849,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// the scratch path (a weighted sum continues from where the previous pass left it), so a token gets the same bits
     /// whether its chunk was one token or a prefill span.
     /// </summary>
-    private void AttendOneToken(int layer, int chunk, int token, int firstHead, int endHead, float* scores, float* query, nint* blocks)
+    private void AttendOneToken(int layer, int chunk, int token, int firstHead, int endHead, float* scores, float* query, nint* blocks, float* output)
     {
         var hd = _hp.HeadDim;
         var headsPerKv = _hp.HeadCount / _hp.KvHeadCount;
@@ -864,48 +871,46 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var weights = stackalloc float*[AttentionOps.MaxGroupQueries];
         var outputs = stackalloc float*[AttentionOps.MaxGroupQueries];
         var firstQueryHead = firstHead * headsPerKv;
-        fixed (float* output = _attention.Row(token))
+
+        // Phase 0 scores every head pass by pass; phase 1, after each head's softmax, sums the values the same way.
+        for (var phase = 0; phase < 2; phase++)
         {
-            // Phase 0 scores every head pass by pass; phase 1, after each head's softmax, sums the values the same way.
-            for (var phase = 0; phase < 2; phase++)
+            var values = phase == 1;
+            if (values)
             {
-                var values = phase == 1;
-                if (values)
+                for (var head = firstQueryHead; head < endHead * headsPerKv; head++)
                 {
-                    for (var head = firstQueryHead; head < endHead * headsPerKv; head++)
-                    {
-                        VectorOps.Softmax(new Span<float>(scores + ((long)(head - firstQueryHead) * _scoreStride), visible));
-                    }
+                    VectorOps.Softmax(new Span<float>(scores + ((long)(head - firstQueryHead) * _scoreStride), visible));
                 }
+            }
 
-                for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
+            for (var b0 = 0; b0 < blockCount; b0 += passBlocks)
+            {
+                var p0 = b0 * blockSize;
+                var length = Math.Min(passBlocks * blockSize, visible - p0);
+                for (var kvHead = firstHead; kvHead < endHead; kvHead++)
                 {
-                    var p0 = b0 * blockSize;
-                    var length = Math.Min(passBlocks * blockSize, visible - p0);
-                    for (var kvHead = firstHead; kvHead < endHead; kvHead++)
+                    PrefetchNext(values ? valueBlocks : keyBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: !values);
+                    for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
                     {
-                        PrefetchNext(values ? valueBlocks : keyBlocks, blockCount, b0, passBlocks, kvHead, firstHead, endHead, visible, keys: !values);
-                        for (var first = 0; first < headsPerKv; first += AttentionOps.MaxGroupQueries)
+                        var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
+                        var head = (kvHead * headsPerKv) + first;
+                        for (var i = 0; i < count; i++)
                         {
-                            var count = Math.Min(AttentionOps.MaxGroupQueries, headsPerKv - first);
-                            var head = (kvHead * headsPerKv) + first;
-                            for (var i = 0; i < count; i++)
-                            {
-                                queries[i] = query + (token * _hp.QueryDim) + ((head + i) * hd);
-                                weights[i] = scores + ((long)(head + i - firstQueryHead) * _scoreStride) + p0;
-                                outputs[i] = output + ((head + i) * hd);
-                            }
+                            queries[i] = query + (token * _hp.QueryDim) + ((head + i) * hd);
+                            weights[i] = scores + ((long)(head + i - firstQueryHead) * _scoreStride) + p0;
+                            outputs[i] = output + ((head + i) * hd);
+                        }
 
-                            if (values)
-                            {
-                                AttentionOps.WeightedSumF16(
-                                    weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
-                            }
-                            else
-                            {
-                                AttentionOps.ScoresF16(
-                                    queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale, weights[0], _scoreStride);
-                            }
+                        if (values)
+                        {
+                            AttentionOps.WeightedSumF16(
+                                weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
+                        }
+                        else
+                        {
+                            AttentionOps.ScoresF16(
+                                queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale, weights[0], _scoreStride);
                         }
                     }
                 }
