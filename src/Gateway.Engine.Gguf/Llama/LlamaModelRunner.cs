@@ -30,10 +30,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// Most threads a step is split by tokens across: each reads every weight once per step, so two double the
     /// weight traffic, which 8 tokens per thread hide behind compute in the packed integer GEMM (two single-thread
     /// 28 MB Q4_0 products at once, 8 tokens each, ran at 241-246 GMAC/s per thread, as fast as one alone); more would
-    /// ask memory for more than it gives. For the same reason only models whose every matrix is packed split so: a
-    /// float or unpacked product stays memory-bound at 8 tokens.
+    /// ask memory for more than it gives. For the same reason only models whose every matrix is packed split so (a
+    /// float or unpacked product stays memory-bound at 8 tokens), and only compact ones (<see cref="SliceMaxBitsPerWeight"/>).
     /// </summary>
     private const int SliceMaxThreads = 2;
+
+    /// <summary>
+    /// Packed bits per weight up to which a step is split by tokens. Batch 16, builds alternated: 4-bit models (5 bits
+    /// packed; 6.1 with a Q6_K output matrix) gained 12-27 %; Q8_0 (9 bits) read twice ran 0-5 % slower.
+    /// </summary>
+    private const double SliceMaxBitsPerWeight = 7;
 
     /// <summary>
     /// Output rows per piece of a token-split step's logits: 8 tokens x 1,024 rows of a 768-wide output matrix take
@@ -95,7 +101,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     // and how many pieces of their logits have been claimed.
     private readonly int[] _sliceReady;
     private readonly int[] _sliceClaims;
-    private readonly bool _allPacked;
+    private readonly bool _slicesPay;
     private readonly int[] _tokenPosition;
     private readonly int[] _tokenChunk;
     private readonly ReadOnlyMemory<int>[] _chunkTables;
@@ -153,7 +159,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             _blockAddresses[i] = new nint[2 * ((context + options.BlockSize - 1) / options.BlockSize)];
         }
 
-        _allPacked = _weights.AllPacked;
+        _slicesPay = _weights.AllPacked && _weights.PackedBitsPerWeight <= SliceMaxBitsPerWeight;
         _sliceReady = new int[_pool.Threads * SliceFlagStride];
         _sliceClaims = new int[_pool.Threads * SliceFlagStride];
         _tokenPosition = new int[t];
@@ -370,7 +376,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _attentionParts = _smallAttention || _attentionSpans.Count >= _pool.Threads ? 1 : Math.Min(_pool.Threads, _hp.KvHeadCount);
         _rowsInAttention = !_smallAttention && _attentionParts == 1 && _attentionSpans.Count == chunks.Length;
         _bySlices = _pool.Threads is > 1 and <= SliceMaxThreads && tokens >= _pool.Threads * SliceMinTokensPerThread &&
-                    tokens == chunks.Length && wanted == chunks.Length && ReadsCacheDirectly && _allPacked;
+                    tokens == chunks.Length && wanted == chunks.Length && ReadsCacheDirectly && _slicesPay;
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));

@@ -64,6 +64,17 @@ internal sealed unsafe class LlamaWeights : IDisposable
     /// <summary>Whether every matrix has a packed copy (goes through the integer GEMM kernels).</summary>
     public bool AllPacked => AllMatrices().All(m => m.Packed is not null);
 
+    /// <summary>Bits per weight of the packed copies, their scales included (packed Q4_0: 5, Q8_0: 9); 0 if none is packed.</summary>
+    public double PackedBitsPerWeight
+    {
+        get
+        {
+            var packed = AllMatrices().Where(m => m.Packed is not null).ToList();
+            var weights = packed.Sum(m => (long)m.Rows * m.Cols);
+            return weights == 0 ? 0 : 8.0 * packed.Sum(m => m.Packed!.ByteSize) / weights;
+        }
+    }
+
     /// <summary>Native bytes of the packed copies.</summary>
     public long PackedBytes => AllMatrices().Sum(m => m.Packed?.ByteSize ?? 0);
 

@@ -28,7 +28,7 @@ public sealed class TokenSplitDecodeTests : IDisposable
 
     [Theory]
     [InlineData(GgmlType.Q4_0, true)]
-    [InlineData(GgmlType.Q8_0, true)]
+    [InlineData(GgmlType.Q8_0, false)] // read twice, 9 packed bits per weight cost more than the joins: split by rows
     [InlineData(GgmlType.F32, false)] // float products stay memory-bound at 8 tokens: split by rows, same bits either way
     public void Each_sequence_of_a_token_split_step_gets_its_logits_alone(GgmlType type, bool splits)
     {
