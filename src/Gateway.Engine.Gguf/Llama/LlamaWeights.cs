@@ -64,6 +64,9 @@ internal sealed unsafe class LlamaWeights : IDisposable
     /// <summary>Whether every matrix has a packed copy (goes through the integer GEMM kernels).</summary>
     public bool AllPacked => AllMatrices().All(m => m.Packed is not null);
 
+    /// <summary>Multiply-adds of one token through every matrix (the output projection included).</summary>
+    public long MultiplyAddsPerToken => AllMatrices().Sum(m => (long)m.Rows * m.Cols);
+
     /// <summary>Bits per weight of the packed copies, their scales included (packed Q4_0: 5, Q8_0: 9); 0 if none is packed.</summary>
     public double PackedBitsPerWeight
     {

@@ -71,6 +71,39 @@ public sealed class TokenSplitDecodeTests : IDisposable
         Assert.False(runner.LastStepSplitByTokens);
     }
 
+    [Fact]
+    public void A_thread_given_long_histories_gets_fewer_tokens_and_each_still_gets_its_logits_alone()
+    {
+        var path = Path.Combine(_dir, "balance.gguf");
+        SyntheticModelWriter.Write(Spec, TestModels.Path(Spec.TokenizerFile), GgmlType.Q4_0, path, seed: 6);
+        using var runner = (LlamaModelRunner)ModelRunnerFactory.Load(path, new ModelRunnerOptions
+        {
+            BlockSize = BlockSize, KvCacheBlocks = 16 * 16 + 16, KvCacheType = KvCacheType.F16, MaxBatchTokens = 2048, Threads = 2,
+        });
+        var vocab = runner.Info.VocabSize;
+        var random = new Random(33);
+
+        // The first four of sixteen sequences carry 220 positions of history, the rest 4: an even cut (8 | 8) would
+        // give the first thread all the long attention.
+        var prompts = Enumerable.Range(0, 16).Select(i => Enumerable.Range(0, i < 4 ? 220 : 4).Select(_ => random.Next(300, vocab)).ToArray()).ToArray();
+        var tables = Enumerable.Range(0, 16).Select(i => Enumerable.Range(16 * i, 16).ToArray()).ToArray();
+        var aloneTable = Enumerable.Range(16 * 16, 16).ToArray();
+        var logits = new float[16 * vocab];
+        runner.Forward(prompts.Select((p, i) => new SequenceChunk(p, 0, tables[i], true)).ToArray(), logits);
+        var next = Enumerable.Range(0, 16).Select(i => Array.IndexOf(logits, logits.AsSpan(i * vocab, vocab).ToArray().Max(), i * vocab) - (i * vocab)).ToArray();
+        runner.Forward(prompts.Select((p, i) => new SequenceChunk(new[] { next[i] }, p.Length, tables[i], true)).ToArray(), logits);
+
+        Assert.True(runner.LastStepSplitByTokens);
+        Assert.InRange(runner.SliceStart(1), 1, 7);
+        for (var i = 0; i < 16; i++)
+        {
+            var alone = new float[vocab];
+            runner.Forward([new SequenceChunk(prompts[i], 0, aloneTable, false)], alone);
+            runner.Forward([new SequenceChunk(new[] { next[i] }, prompts[i].Length, aloneTable, true)], alone);
+            Assert.True(alone.AsSpan().SequenceEqual(logits.AsSpan(i * vocab, vocab)), $"sequence {i} differs from decoding alone");
+        }
+    }
+
     private static Run DecodeAlone(IModelRunner runner, int[] prompt, int[] table)
     {
         var vocab = runner.Info.VocabSize;
