@@ -50,6 +50,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// <summary>Ints between two threads' slice flags, so each sits on its own cache line.</summary>
     private const int SliceFlagStride = 16;
 
+    /// <summary>A slice flag: the slice's tokens are ready for the output matrix.</summary>
+    private const int SliceReady = 1;
+
+    /// <summary>A slice flag: the slice's thread failed; nobody computes its logits.</summary>
+    private const int SliceFailed = -1;
+
     /// <summary>
     /// How many times a GEMM multiply-add an attention multiply-add over the fp16 cache costs (widening, memory), for
     /// balancing slices whose sequences have different histories. Llama-134m Q4_0 here, 8 tokens a thread: 3.5 ms of
@@ -400,6 +406,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         {
             PlanSlices(tokens);
         }
+
         if (logitsLength < wanted * _hp.VocabSize)
         {
             throw new ArgumentException($"logits buffer holds {logitsLength} floats, needs {wanted * _hp.VocabSize}", nameof(logitsLength));
@@ -802,6 +809,35 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var to = _sliceStart[threadIndex + 1];
         var profile = threadIndex == 0 ? Profile : null;
         var mark = profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            ForwardSliceLayers(from, to, threadIndex, profile, ref mark);
+        }
+        catch
+        {
+            // The others must not wait for these tokens' logits: the pool rethrows this once every thread is back.
+            Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], SliceFailed);
+            throw;
+        }
+
+        Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], SliceReady);
+        Lap(profile, ref mark, Phase.Other);
+
+        // This thread's logits first, then pieces of the others' still unclaimed: the two cores of a VM seldom run at
+        // one speed (one took 10-30 % longer over the same 8 tokens, which one changed from run to run), and the output
+        // matrix, the largest, is the work the thread that finished its layers first can share.
+        for (var k = 0; k < threadCount; k++)
+        {
+            var slice = (threadIndex + k) % threadCount;
+            ShareLogits(slice, _sliceStart[slice], _sliceStart[slice + 1], new Span<float>(logits, logitsLength));
+        }
+
+        Lap(profile, ref mark, Phase.MatMul);
+    }
+
+    /// <summary>Every layer, then the final norm, of tokens [<paramref name="from"/>, <paramref name="to"/>) (see <see cref="ForwardSlice"/>).</summary>
+    private void ForwardSliceLayers(int from, int to, int threadIndex, ForwardProfile? profile, ref long mark)
+    {
         Rows(RowStage.AttentionNorm, 0, from, to, threadIndex);
         fixed (float* scores = _scores[threadIndex])
         fixed (float* query = _query)
@@ -850,19 +886,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
 
         QuantizeIfRead(_finalNormed, from, to, ReadsInt8(_weights.Output));
-        Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], 1);
-        Lap(profile, ref mark, Phase.Other);
-
-        // This thread's logits first, then pieces of the others' still unclaimed: the two cores of a VM seldom run at
-        // one speed (one took 10-30 % longer over the same 8 tokens, which one changed from run to run), and the output
-        // matrix, the largest, is the work the thread that finished its layers first can share.
-        for (var k = 0; k < threadCount; k++)
-        {
-            var slice = (threadIndex + k) % threadCount;
-            ShareLogits(slice, _sliceStart[slice], _sliceStart[slice + 1], new Span<float>(logits, logitsLength));
-        }
-
-        Lap(profile, ref mark, Phase.MatMul);
     }
 
     /// <summary>Claims pieces of slice <paramref name="slice"/>'s logits until none is left, once its tokens are ready.</summary>
@@ -874,7 +897,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var wait = default(SpinWait);
         while (Volatile.Read(ref claims) < pieces)
         {
-            if (Volatile.Read(ref _sliceReady[slice * SliceFlagStride]) == 0)
+            var state = Volatile.Read(ref _sliceReady[slice * SliceFlagStride]);
+            if (state == SliceFailed)
+            {
+                return;
+            }
+
+            if (state != SliceReady)
             {
                 wait.SpinOnce(sleep1Threshold: -1);
                 continue;
