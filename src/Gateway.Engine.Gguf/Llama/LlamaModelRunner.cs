@@ -796,8 +796,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _kv.Type == KvCacheType.F16 && AttentionOps.ReadsF16Directly && _kv.BlockSize % 16 == 0 && _hp.HeadDim % 16 == 0;
 
     /// <summary>
-    /// A whole decode step for tokens [<paramref name="from"/>, <paramref name="to"/>) on one thread, every layer and
-    /// the logits, while the other threads carry their own tokens: at batch 16 a step split by weight rows joined the
+    /// A whole decode step for this thread's slice of the tokens (see <see cref="PlanSlices"/>) on this thread, every
+    /// layer and the logits, while the other threads carry their own: at batch 16 a step split by weight rows joined the
     /// threads about a hundred times (each matrix, attention, each per-token stage), and the waits at those joins were
     /// about an eighth of the step. Each thread now reads every weight itself, which a tile of 8 tokens per thread
     /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and

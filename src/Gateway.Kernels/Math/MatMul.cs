@@ -75,11 +75,7 @@ public static unsafe class MatMul
             throw new ArgumentOutOfRangeException(nameof(rowStart), $"Row range [{rowStart}, {rowEnd}) is outside [0, {w.Rows}).");
         }
 
-        if (x.Cols != w.Cols)
-        {
-            throw new ArgumentException($"Activations have {x.Cols} columns but the weights have {w.Cols}.", nameof(x));
-        }
-
+        ValidateColumns(w, x);
         if (tokenStart < 0 || tokenEnd > x.MaxRows || tokenStart > tokenEnd)
         {
             throw new ArgumentOutOfRangeException(nameof(tokenStart), $"Token range [{tokenStart}, {tokenEnd}) is outside [0, {x.MaxRows}).");
@@ -157,14 +153,18 @@ public static unsafe class MatMul
         }
     }
 
-    private static void Validate(in WeightMatrix w, Activations x, Span<float> y)
+    private static void ValidateColumns(in WeightMatrix w, Activations x)
     {
-        ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != w.Cols)
         {
             throw new ArgumentException($"Activations have {x.Cols} columns but the weights have {w.Cols}.", nameof(x));
         }
+    }
 
+    private static void Validate(in WeightMatrix w, Activations x, Span<float> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ValidateColumns(w, x);
         long needed = (long)x.Count * w.Rows;
         if (y.Length < needed)
         {
