@@ -25,19 +25,22 @@ public unsafe class ActivationsTests
     }
 
     [Theory]
-    [InlineData(96)]
-    [InlineData(2048)]
-    public void Both_int8_forms_hold_the_scalar_quants_scales_sums_and_lane_offsets(int cols)
+    [InlineData(3, 96)]
+    [InlineData(3, 2048)]
+    [InlineData(19, 96)] // two whole tiles, then three rows of a third
+    [InlineData(19, 768)] // 24 blocks: the scales' last run of 16 is cut short
+    [InlineData(8, 8224)] // 257 blocks: more than one run of scales
+    public void Both_int8_forms_hold_the_scalar_quants_scales_sums_and_lane_offsets(int rows, int cols)
     {
-        // Whatever path this machine takes (on AVX-512 the row path: scales first, then each block written from
-        // registers), every block must equal the scalar reference: scale amax / 127, quants rounded half to even,
-        // and the tile slot holding the same quads, scale, sum and lane offsets. Blocks of zeros, ties and extremes.
-        const int rows = 3;
+        // Whatever path this machine takes (on AVX-512 whole tiles at once and the rest row by row: scales first,
+        // then each block written from registers), every block must equal the scalar reference: scale amax / 127,
+        // quants rounded half to even, and the tile slot holding the same quads, scale, sum and lane offsets. Blocks
+        // of zeros, ties and extremes.
         using var x = new Activations(rows, cols);
         var source = new float[rows][];
         for (int r = 0; r < rows; r++)
         {
-            source[r] = TestData.Floats(cols, seed: 40 + r, scale: r == 1 ? 1e-3f : 30f);
+            source[r] = TestData.Floats(cols, seed: 40 + r, scale: r % 3 == 1 ? 1e-3f : 30f);
             Array.Clear(source[r], 32, 32); // an all-zero block
             source[r][64] = 127f; // a block whose maximum meets scale 1: ties at .5 follow
             for (int j = 65; j < 96; j++) source[r][j] = (j % 7) - 3.5f;
@@ -49,7 +52,8 @@ public unsafe class ActivationsTests
         for (int r = 0; r < rows; r++)
         {
             var q = x.Quantized(r);
-            var tile = x.Tile(0);
+            var tile = x.Tile(r / PackedLayout.TileTokens);
+            int slot = r % PackedLayout.TileTokens;
             var expected = new sbyte[32];
             for (int b = 0; b < blocks; b++)
             {
@@ -69,12 +73,12 @@ public unsafe class ActivationsTests
                 for (int j = 0; j < 32; j++)
                 {
                     Assert.Equal(expected[j], q.Quants[(32 * b) + j]);
-                    Assert.Equal(expected[j], tile.Quants[(b * PackedLayout.TileBlockBytes) + (j / 4 * 4 * PackedLayout.TileTokens) + (4 * r) + (j % 4)]);
+                    Assert.Equal(expected[j], tile.Quants[(b * PackedLayout.TileBlockBytes) + (j / 4 * 4 * PackedLayout.TileTokens) + (4 * slot) + (j % 4)]);
                     byColumn[(j / 16 * 4) + (j % 4)] += expected[j];
                 }
 
-                int* sums = tile.Sums + (b * PackedLayout.TileSumInts) + r;
-                Assert.Equal(d, tile.Scales[(b * PackedLayout.TileTokens) + r]);
+                int* sums = tile.Sums + (b * PackedLayout.TileSumInts) + slot;
+                Assert.Equal(d, tile.Scales[(b * PackedLayout.TileTokens) + slot]);
                 Assert.Equal(sum, sums[0]);
                 int low = byColumn[0] + byColumn[1], high = byColumn[2] + byColumn[3], lowSecond = byColumn[4] + byColumn[5], highSecond = byColumn[6] + byColumn[7];
                 Assert.Equal(ActivationQuantizer.LaneOffset(PackedLayout.Q4_0Offset, low + lowSecond, high + highSecond), sums[PackedLayout.Q4_0LaneOffsets]);

@@ -201,6 +201,18 @@ public sealed unsafe class Activations : IDisposable
     {
         for (int r = from; r < to; r++)
         {
+            if (r % PackedLayout.TileTokens == 0 && r + PackedLayout.TileTokens <= to && ActivationQuantizer.QuantizesWholeTiles)
+            {
+                // A whole tile at once (same bytes, several times faster); rows of a tile cut by the range go one by one.
+                var whole = Tile(r / PackedLayout.TileTokens);
+                ActivationQuantizer.QuantizeTile(
+                    _floats + (nint)r * Cols, Cols, _quants + (nint)r * Cols,
+                    _scales + (nint)r * BlocksPerRow, _sums + (nint)r * BlocksPerRow, _scaledSums + (nint)r * BlocksPerRow,
+                    whole.Quants, whole.Scales, whole.Sums);
+                r += PackedLayout.TileTokens - 1;
+                continue;
+            }
+
             var tile = Tile(r / PackedLayout.TileTokens);
             int slot = r % PackedLayout.TileTokens;
             ActivationQuantizer.QuantizeRow(
