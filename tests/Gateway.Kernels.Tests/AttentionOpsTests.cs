@@ -157,6 +157,35 @@ public sealed unsafe class AttentionOpsTests
                     Assert.True(BitConverter.SingleToInt32Bits(directOut[(i * headDim) + e]) == BitConverter.SingleToInt32Bits(piecewiseOut[(i * headDim) + e]), $"query {i}, output {e} block by block");
                 }
             }
+            // A cache known to hold no Inf or NaN is widened by the shorter finite-only form: the same bits.
+            var finite = new float[AttentionOps.MaxGroupQueries * stride];
+            var finiteOut = new float[AttentionOps.MaxGroupQueries * headDim];
+            fixed (float* fd = finite)
+            fixed (float* fOut = finiteOut)
+            {
+                var finiteOutputs = stackalloc float*[AttentionOps.MaxGroupQueries];
+                for (var i = 0; i < count; i++)
+                {
+                    finiteOutputs[i] = fOut + (i * headDim);
+                }
+
+                AttentionOps.ScoresF16(queries, count, keyBlocks, head * headDim * blockSize, blockSize, headDim, length, 0.125f, fd, stride, cacheIsFinite: true);
+                AttentionOps.WeightedSumF16(rows, count, valueBlocks, head * headDim, blockSize, kvDim, headDim, length, finiteOutputs, cacheIsFinite: true);
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                for (var p = 0; p < length; p++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(direct[(i * stride) + p]) == BitConverter.SingleToInt32Bits(finite[(i * stride) + p]), $"query {i}, score {p} finite-only");
+                }
+
+                for (var e = 0; e < headDim; e++)
+                {
+                    Assert.True(BitConverter.SingleToInt32Bits(directOut[(i * headDim) + e]) == BitConverter.SingleToInt32Bits(finiteOut[(i * headDim) + e]), $"query {i}, output {e} finite-only");
+                }
+            }
+
             for (var i = 0; i < count; i++)
             {
                 // The scratch path scores block by block and sums over the rows laid end to end.
@@ -179,5 +208,10 @@ public sealed unsafe class AttentionOpsTests
         }
     }
 
-    private static Half[] Halves(int n, int seed) => TestData.Floats(n, seed, scale: 3).Select(f => (Half)f).ToArray();
+    /// <summary>Random halves with edge values sprinkled in: subnormals, negative zeros and the largest finite half.</summary>
+    private static Half[] Halves(int n, int seed) =>
+        TestData.Floats(n, seed, scale: 3).Select((f, i) => i % 97 == 5 ? BitConverter.UInt16BitsToHalf((ushort)(0x8000 * (i & 1) | (1 + (i % 1023))))
+            : i % 89 == 7 ? BitConverter.UInt16BitsToHalf(0x8000)
+            : i % 83 == 11 ? (i % 2 == 0 ? Half.MaxValue : Half.MinValue)
+            : (Half)f).ToArray();
 }

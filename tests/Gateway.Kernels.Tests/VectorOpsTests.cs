@@ -100,6 +100,50 @@ public class VectorOpsTests
     }
 
     [Fact]
+    public unsafe void Finite_half_to_single_is_exact_for_every_finite_bit_pattern()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return; // the attention kernels that use it need AVX-512 and are never called without it
+        }
+
+        var bits = new ushort[65536];
+        for (int i = 0; i < bits.Length; i++) bits[i] = (ushort)i;
+        fixed (ushort* p = bits)
+        {
+            for (int i = 0; i < bits.Length; i += 16)
+            {
+                var widened = VectorOps.FiniteHalfToSingle(System.Runtime.Intrinsics.Vector256.Load(p + i));
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    var half = BitConverter.UInt16BitsToHalf((ushort)(i + lane));
+                    if (Half.IsFinite(half))
+                    {
+                        Assert.True(BitConverter.SingleToInt32Bits((float)half) == BitConverter.SingleToInt32Bits(widened[lane]), $"0x{i + lane:x4}: {widened[lane]} != {(float)half}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0x7C00, 0)] // +Inf in the first vector
+    [InlineData(0xFC00, 40)] // -Inf in the second
+    [InlineData(0x7E01, 66)] // a NaN in the scalar tail
+    [InlineData(0xFFFF, 31)]
+    public void Any_non_finite_finds_infinities_and_nans_anywhere(int pattern, int index)
+    {
+        var halves = Enumerable.Range(0, 67).Select(i => (Half)((i - 33) * 1000.5f)).ToArray();
+        halves[5] = Half.MaxValue;
+        halves[6] = Half.MinValue;
+        halves[7] = BitConverter.UInt16BitsToHalf(0x0001); // the smallest subnormal
+        Assert.False(VectorOps.AnyNonFinite(halves));
+        halves[index] = BitConverter.UInt16BitsToHalf((ushort)pattern);
+        Assert.True(VectorOps.AnyNonFinite(halves));
+        Assert.False(VectorOps.AnyNonFinite(halves.AsSpan(index + 1)));
+    }
+
+    [Fact]
     public void Half_helpers_match_float_math()
     {
         var a = TestData.Floats(700, seed: 5);

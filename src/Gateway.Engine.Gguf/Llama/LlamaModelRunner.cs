@@ -627,13 +627,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 // Keys go into the block's dimension-major rows: one element per row at this slot.
                 var half = keyHalf.AsSpan(0, kvDim);
                 VectorOps.ConvertToHalf(key, half);
+                _kv.NoteStored(half);
                 var rows = (Half*)_kv.KeyBlock(layer, block) + slot;
                 for (var e = 0; e < kvDim; e++)
                 {
                     rows[(long)e * bs] = half[e];
                 }
 
-                VectorOps.ConvertToHalf(value, new Span<Half>(_kv.ValueSlot(layer, block, slot), kvDim));
+                var valueSlot = new Span<Half>(_kv.ValueSlot(layer, block, slot), kvDim);
+                VectorOps.ConvertToHalf(value, valueSlot);
+                _kv.NoteStored(valueSlot);
             }
             else
             {
@@ -939,7 +942,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// pass's blocks are read together instead of the whole history once per head (context 512, batch 16: +18 % in an
     /// in-process A/B; no change at short contexts, one pass). Each score and output element is the same chain as on
     /// the scratch path (a weighted sum continues from where the previous pass left it), so a token gets the same bits
-    /// whether its chunk was one token or a prefill span.
+    /// whether its chunk was one token or a prefill span. Until the cache has held an Inf or NaN it is widened by the
+    /// finite-only form (<see cref="PagedKvStorage.HoldsNonFinite"/>): the same bits, and at context 384 batch-16
+    /// decode ran 7 % faster for it.
     /// </summary>
     private void AttendOneToken(int layer, int chunk, int token, int firstHead, int endHead, float* scores, float* query, nint* blocks, float* output)
     {
@@ -951,6 +956,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         var table = _chunkTables[chunk].Span;
         var keyBlocks = (ushort**)blocks;
         var valueBlocks = (ushort**)(blocks + blockCount);
+        var finite = !_kv.HoldsNonFinite;
         for (var b = 0; b < blockCount; b++)
         {
             keyBlocks[b] = (ushort*)_kv.KeyBlock(layer, table[b]);
@@ -997,12 +1003,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                         if (values)
                         {
                             AttentionOps.WeightedSumF16(
-                                weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0);
+                                weights, count, valueBlocks + b0, (nint)kvHead * hd, blockSize, _hp.KvDim, hd, length, outputs, accumulate: b0 > 0, cacheIsFinite: finite);
                         }
                         else
                         {
                             AttentionOps.ScoresF16(
-                                queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale, weights[0], _scoreStride);
+                                queries, count, keyBlocks + b0, (nint)kvHead * hd * blockSize, blockSize, hd, length, _attentionScale, weights[0], _scoreStride, cacheIsFinite: finite);
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Gateway.Inference;
+using Gateway.Kernels;
 
 namespace Gateway.Engine.Gguf.Llama;
 
@@ -17,6 +18,7 @@ internal sealed unsafe class PagedKvStorage : IDisposable
     private readonly byte* _values;
     private readonly long _layerStride;
     private readonly int _slotBytes;
+    private bool _holdsNonFinite;
 
     public PagedKvStorage(int layers, int blockCount, int blockSize, int kvDim, KvCacheType type)
     {
@@ -41,6 +43,23 @@ internal sealed unsafe class PagedKvStorage : IDisposable
     public int KvDim { get; }
 
     public KvCacheType Type { get; }
+
+    /// <summary>
+    /// Whether an fp16 Inf or NaN was ever stored (see <see cref="NoteStored"/>). Until one is, attention widens the
+    /// cache with the cheaper finite-only form, which gives the same bits for every finite half; once one is, it
+    /// widens every half exactly for the rest of the cache's life. A model whose keys or values overflow fp16 gets
+    /// llama.cpp's infinities, not large finite numbers.
+    /// </summary>
+    public bool HoldsNonFinite => Volatile.Read(ref _holdsNonFinite);
+
+    /// <summary>Records fp16 keys or values just written to the cache: sets <see cref="HoldsNonFinite"/> if any is Inf or NaN.</summary>
+    public void NoteStored(ReadOnlySpan<Half> stored)
+    {
+        if (!Volatile.Read(ref _holdsNonFinite) && VectorOps.AnyNonFinite(stored))
+        {
+            Volatile.Write(ref _holdsNonFinite, true);
+        }
+    }
 
     /// <summary>Bytes one block occupies across all layers, keys and values.</summary>
     public long BytesPerBlock => 2L * Layers * BlockSize * _slotBytes;

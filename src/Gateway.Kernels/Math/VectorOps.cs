@@ -57,11 +57,28 @@ public static class VectorOps
         int full = x.Length & ~15;
         int rest = x.Length - full;
 
-        // The last partial vector works in a copy padded with -inf, whose exponentials are 0.
-        Span<float> tail = stackalloc float[16];
-        tail.Fill(float.NegativeInfinity);
-        x[full..].CopyTo(tail);
-        var last = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(tail));
+        // The last partial vector, its elements in lanes 0 .. rest - 1 and -inf (whose exponential is 0) above. From
+        // a whole vector ending at the last element, its lanes moved down, when there is one: a copy through the stack
+        // (zeroed, filled, copied in and out) cost more than a short history's arithmetic, and attention runs one per
+        // token, head and layer.
+        var negativeInfinity = Vector512.Create(float.NegativeInfinity);
+        var lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var inTail = Vector512.LessThan(lanes, Vector512.Create(rest)).AsSingle();
+        var toTail = lanes + Vector512.Create(16 - rest);
+        Vector512<float> last;
+        if (rest == 0)
+        {
+            last = negativeInfinity;
+        }
+        else if (full > 0)
+        {
+            var end = Vector512.LoadUnsafe(ref start, (nuint)(x.Length - 16));
+            last = Vector512.ConditionalSelect(inTail, Avx512F.PermuteVar16x32(end, toTail), negativeInfinity);
+        }
+        else
+        {
+            last = SoftmaxShortTail(x);
+        }
 
         var highest = last;
         for (int i = 0; i < full; i += 16)
@@ -69,11 +86,11 @@ public static class VectorOps
             highest = Vector512.Max(highest, Vector512.LoadUnsafe(ref start, (nuint)i));
         }
 
-        float max = float.NegativeInfinity;
-        for (int lane = 0; lane < 16; lane++)
-        {
-            max = MathF.Max(max, highest[lane]);
-        }
+        // The largest lane: the same value whatever order the lanes are compared in.
+        var half = Vector256.Max(highest.GetLower(), highest.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        quarter = Vector128.Max(quarter, Vector128.Shuffle(quarter, Vector128.Create(2, 3, 0, 1)));
+        float max = MathF.Max(quarter.ToScalar(), quarter.GetElement(1));
 
         var shift = Vector512.Create(max);
         var total = Vector512<float>.Zero;
@@ -92,8 +109,36 @@ public static class VectorOps
             (Vector512.LoadUnsafe(ref start, (nuint)i) * scale).StoreUnsafe(ref start, (nuint)i);
         }
 
-        (last * scale).StoreUnsafe(ref MemoryMarshal.GetReference(tail));
-        tail[..rest].CopyTo(x[full..]);
+        if (rest == 0)
+        {
+            return;
+        }
+
+        var scaled = last * scale;
+        if (full > 0)
+        {
+            // Lanes 0 .. rest - 1 go back up to the vector's end; the lanes below it keep what the loop stored.
+            var fromTail = Vector512.Create(rest - 16) + lanes;
+            var back = Avx512F.PermuteVar16x32(scaled, fromTail);
+            var keep = Vector512.LessThan(lanes, Vector512.Create(16 - rest)).AsSingle();
+            Vector512.ConditionalSelect(keep, Vector512.LoadUnsafe(ref start, (nuint)(x.Length - 16)), back).StoreUnsafe(ref start, (nuint)(x.Length - 16));
+        }
+        else
+        {
+            for (int i = 0; i < rest; i++)
+            {
+                x[i] = scaled.GetElement(i);
+            }
+        }
+    }
+
+    /// <summary>Fewer than 16 elements: lanes 0 .. length - 1, -inf above.</summary>
+    private static Vector512<float> SoftmaxShortTail(ReadOnlySpan<float> x)
+    {
+        Span<float> tail = stackalloc float[16];
+        tail.Fill(float.NegativeInfinity);
+        x.CopyTo(tail);
+        return Vector512.Create<float>(tail);
     }
 
     /// <summary>
@@ -212,6 +257,50 @@ public static class VectorOps
         var value = bits.AsSingle() * Vector512.Create(BitConverter.Int32BitsToSingle((127 + 112) << 23));
         var special = Vector512.Equals(wide & Vector512.Create(0x7C00), Vector512.Create(0x7C00));
         return (value.AsInt32() | (special & Vector512.Create(0x7F800000))).AsSingle();
+    }
+
+    /// <summary>
+    /// <see cref="HalfToSingle"/> without the Inf/NaN fix-up: exact for every finite half (zeros, subnormals and
+    /// normals), while exponent 31 lands on finite values of 2^16 and up. Only for memory known to hold no such half
+    /// (<see cref="AnyNonFinite"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FiniteHalfToSingle(Vector256<ushort> half)
+    {
+        var wide = Avx512F.ConvertToVector512Int32(half.AsInt16());
+        var bits = (wide << 13) & Vector512.Create(unchecked((int)0x8FFFFFFF));
+        return bits.AsSingle() * Vector512.Create(BitConverter.Int32BitsToSingle((127 + 112) << 23));
+    }
+
+    /// <summary>Whether any of <paramref name="halves"/> is an infinity or a NaN (exponent bits all ones).</summary>
+    public static bool AnyNonFinite(ReadOnlySpan<Half> halves)
+    {
+        var bits = MemoryMarshal.Cast<Half, ushort>(halves);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var exponent = Vector512.Create((ushort)0x7C00);
+            var found = Vector512<ushort>.Zero;
+            for (; i + 32 <= bits.Length; i += 32)
+            {
+                found |= Vector512.Equals(Vector512.Create(bits.Slice(i, 32)) & exponent, exponent);
+            }
+
+            if (found != Vector512<ushort>.Zero)
+            {
+                return true;
+            }
+        }
+
+        for (; i < bits.Length; i++)
+        {
+            if ((bits[i] & 0x7C00) == 0x7C00)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>fp32 -> fp16, round to nearest even.</summary>
