@@ -75,26 +75,26 @@ internal static unsafe class GemmAvx512
                 {
                     Sse.PrefetchNonTemporal(wq + WeightPrefetchBytes);
                     var q = Vector512.Load(wq) - bias;
-                    s0 = Step(s0, q, xc);
-                    if (n > 1) s1 = Step(s1, q, xc + 4);
-                    if (n > 2) s2 = Step(s2, q, xc + 8);
-                    if (n > 3) s3 = Step(s3, q, xc + 12);
-                    if (n > 4) s4 = Step(s4, q, xc + 16);
-                    if (n > 5) s5 = Step(s5, q, xc + 20);
-                    if (n > 6) s6 = Step(s6, q, xc + 24);
-                    if (n > 7) s7 = Step(s7, q, xc + 28);
+                    s0 = Step(s0, q, xc, 0);
+                    if (n > 1) s1 = Step(s1, q, xc, 4);
+                    if (n > 2) s2 = Step(s2, q, xc, 8);
+                    if (n > 3) s3 = Step(s3, q, xc, 12);
+                    if (n > 4) s4 = Step(s4, q, xc, 16);
+                    if (n > 5) s5 = Step(s5, q, xc, 20);
+                    if (n > 6) s6 = Step(s6, q, xc, 24);
+                    if (n > 7) s7 = Step(s7, q, xc, 28);
                 }
 
                 // The sums are already the signed dot, as Q4_0's are: its finish (widen, scale, accumulate) applies.
                 var ws = Vector512.Load((float*)w + (half * PackedLayout.GroupRows));
-                f0 = Finish<SignedNibbles>(s0, ws, default, xd + 0, 0, f0);
-                if (n > 1) f1 = Finish<SignedNibbles>(s1, ws, default, xd + 1, 0, f1);
-                if (n > 2) f2 = Finish<SignedNibbles>(s2, ws, default, xd + 2, 0, f2);
-                if (n > 3) f3 = Finish<SignedNibbles>(s3, ws, default, xd + 3, 0, f3);
-                if (n > 4) f4 = Finish<SignedNibbles>(s4, ws, default, xd + 4, 0, f4);
-                if (n > 5) f5 = Finish<SignedNibbles>(s5, ws, default, xd + 5, 0, f5);
-                if (n > 6) f6 = Finish<SignedNibbles>(s6, ws, default, xd + 6, 0, f6);
-                if (n > 7) f7 = Finish<SignedNibbles>(s7, ws, default, xd + 7, 0, f7);
+                f0 = Finish<SignedNibbles>(s0, ws, default, xd, 0, 0, f0);
+                if (n > 1) f1 = Finish<SignedNibbles>(s1, ws, default, xd, 1, 0, f1);
+                if (n > 2) f2 = Finish<SignedNibbles>(s2, ws, default, xd, 2, 0, f2);
+                if (n > 3) f3 = Finish<SignedNibbles>(s3, ws, default, xd, 3, 0, f3);
+                if (n > 4) f4 = Finish<SignedNibbles>(s4, ws, default, xd, 4, 0, f4);
+                if (n > 5) f5 = Finish<SignedNibbles>(s5, ws, default, xd, 5, 0, f5);
+                if (n > 6) f6 = Finish<SignedNibbles>(s6, ws, default, xd, 6, 0, f6);
+                if (n > 7) f7 = Finish<SignedNibbles>(s7, ws, default, xd, 7, 0, f7);
             }
         }
 
@@ -119,8 +119,8 @@ internal static unsafe class GemmAvx512
 
     /// <summary>Adds one token's products with one chunk of unsigned bytes (one quad of columns per 32-bit lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<short> Step(Vector512<short> s, Vector512<byte> q, sbyte* x) =>
-        s + Avx512BW.MultiplyAddAdjacent(q, Vector512.Create(*(int*)x).AsSByte());
+    private static Vector512<short> Step(Vector512<short> s, Vector512<byte> q, sbyte* x, int offset) =>
+        s + Avx512BW.MultiplyAddAdjacent(q, Vector512.Create(*(int*)(x + offset)).AsSByte());
 
     private static void Nibbles<TForm>(byte* group, int blocks, sbyte* xq, float* xd, int* xs, int tokens, float* y, int yStride)
         where TForm : struct, INibbleForm
@@ -174,26 +174,26 @@ internal static unsafe class GemmAvx512
                 var raw = Vector512.Load(wq);
                 var lo = raw & mask;
                 var hi = Vector512.ShiftRightLogical(raw.AsUInt16(), 4).AsByte() & mask;
-                s0 = Step(s0, lo, hi, xc);
-                if (n > 1) s1 = Step(s1, lo, hi, xc + 4);
-                if (n > 2) s2 = Step(s2, lo, hi, xc + 8);
-                if (n > 3) s3 = Step(s3, lo, hi, xc + 12);
-                if (n > 4) s4 = Step(s4, lo, hi, xc + 16);
-                if (n > 5) s5 = Step(s5, lo, hi, xc + 20);
-                if (n > 6) s6 = Step(s6, lo, hi, xc + 24);
-                if (n > 7) s7 = Step(s7, lo, hi, xc + 28);
+                s0 = Step(s0, lo, hi, xc, 0);
+                if (n > 1) s1 = Step(s1, lo, hi, xc, 4);
+                if (n > 2) s2 = Step(s2, lo, hi, xc, 8);
+                if (n > 3) s3 = Step(s3, lo, hi, xc, 12);
+                if (n > 4) s4 = Step(s4, lo, hi, xc, 16);
+                if (n > 5) s5 = Step(s5, lo, hi, xc, 20);
+                if (n > 6) s6 = Step(s6, lo, hi, xc, 24);
+                if (n > 7) s7 = Step(s7, lo, hi, xc, 28);
             }
 
             var ws = Vector512.Load((float*)w);
             var wm = TForm.IsAffine ? Vector512.Load((float*)w + PackedLayout.GroupRows) : default;
-            f0 = Finish<TForm>(s0, ws, wm, xd + 0, xs[0], f0);
-            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd + 1, xs[1], f1);
-            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd + 2, xs[2], f2);
-            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd + 3, xs[3], f3);
-            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd + 4, xs[4], f4);
-            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd + 5, xs[5], f5);
-            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd + 6, xs[6], f6);
-            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd + 7, xs[7], f7);
+            f0 = Finish<TForm>(s0, ws, wm, xd, 0, xs[0], f0);
+            if (n > 1) f1 = Finish<TForm>(s1, ws, wm, xd, 1, xs[1], f1);
+            if (n > 2) f2 = Finish<TForm>(s2, ws, wm, xd, 2, xs[2], f2);
+            if (n > 3) f3 = Finish<TForm>(s3, ws, wm, xd, 3, xs[3], f3);
+            if (n > 4) f4 = Finish<TForm>(s4, ws, wm, xd, 4, xs[4], f4);
+            if (n > 5) f5 = Finish<TForm>(s5, ws, wm, xd, 5, xs[5], f5);
+            if (n > 6) f6 = Finish<TForm>(s6, ws, wm, xd, 6, xs[6], f6);
+            if (n > 7) f7 = Finish<TForm>(s7, ws, wm, xd, 7, xs[7], f7);
         }
 
         Store(y, yStride, n, f0, f1, f2, f3, f4, f5, f6, f7);
@@ -201,23 +201,24 @@ internal static unsafe class GemmAvx512
 
     /// <summary>Adds one token's products with one chunk: low nibbles meet quad c, high nibbles quad c + 4 (128 bytes on).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<short> Step(Vector512<short> s, Vector512<byte> lo, Vector512<byte> hi, sbyte* x) =>
-        s + (Avx512BW.MultiplyAddAdjacent(lo, Vector512.Create(*(int*)x).AsSByte()) +
-             Avx512BW.MultiplyAddAdjacent(hi, Vector512.Create(*(int*)(x + 128)).AsSByte()));
+    private static Vector512<short> Step(Vector512<short> s, Vector512<byte> lo, Vector512<byte> hi, sbyte* x, int offset) =>
+        s + (Avx512BW.MultiplyAddAdjacent(lo, Vector512.Create(*(int*)(x + offset)).AsSByte()) +
+             Avx512BW.MultiplyAddAdjacent(hi, Vector512.Create(*(int*)(x + offset + 128)).AsSByte()));
 
     /// <summary>
     /// Widens a block's pair sums and adds the block to the token's accumulators: Q4_0's sums are already the signed
     /// dot, so it only scales; the affine form scales, then adds minimum x (token scale x block sum).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float* xd, int xs, Vector512<float> f)
+    private static Vector512<float> Finish<TForm>(Vector512<short> s, Vector512<float> ws, Vector512<float> wm, float* xd, int token, int xs, Vector512<float> f)
         where TForm : struct, INibbleForm
     {
         var dot = Avx512BW.MultiplyAddAdjacent(s, Vector512<short>.One);
 
         // The scale broadcast straight from memory (the int form compiles to one load), not through a register (a
-        // shuffle, on the ports the products need).
-        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(*(int*)xd).AsSingle(), f);
-        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(*xd * xs), f) : f;
+        // shuffle, on the ports the products need); the token as a constant offset, which the JIT folds into that
+        // load's address instead of an lea per token.
+        f = Avx512F.FusedMultiplyAdd(Avx512F.ConvertToVector512Single(dot), ws * Vector512.Create(*(int*)(xd + token)).AsSingle(), f);
+        return TForm.IsAffine ? Avx512F.FusedMultiplyAdd(wm, Vector512.Create(xd[token] * xs), f) : f;
     }
 }
