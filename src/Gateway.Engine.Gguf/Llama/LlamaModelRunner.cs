@@ -115,6 +115,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     // and how many pieces of their logits have been claimed.
     private readonly int[] _sliceReady;
     private readonly int[] _sliceClaims;
+
+    // Per thread of a token-split step: the product its slice is in, which the other thread takes pieces of once idle.
+    private readonly SharedProduct[] _products;
     private readonly bool _slicesPay;
 
     // A token's weight products, in attended positions of equal cost (see AttentionCostPerMac).
@@ -183,6 +186,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         _positionsPerToken = Math.Max(1, _weights.MultiplyAddsPerToken / (2L * _hp.QueryDim * _hp.BlockCount * AttentionCostPerMac));
         _sliceStart = new int[_pool.Threads + 1];
         _sliceReady = new int[_pool.Threads * SliceFlagStride];
+        _products = new SharedProduct[_pool.Threads];
+        for (var i = 0; i < _products.Length; i++)
+        {
+            _products[i] = new SharedProduct();
+        }
+
         _sliceClaims = new int[_pool.Threads * SliceFlagStride];
         _tokenPosition = new int[t];
         _tokenChunk = new int[t];
@@ -841,6 +850,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// <summary>Every layer, then the final norm, of tokens [<paramref name="from"/>, <paramref name="to"/>) (see <see cref="ForwardSlice"/>).</summary>
     private void ForwardSliceLayers(int from, int to, int threadIndex, ForwardProfile? profile, ref long mark)
     {
+        var product = _products[threadIndex];
         Rows(RowStage.AttentionNorm, 0, from, to, threadIndex);
         fixed (float* scores = _scores[threadIndex])
         fixed (float* query = _query)
@@ -850,9 +860,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
             {
                 var w = _weights.Layers[layer];
                 Lap(profile, ref mark, Phase.Other);
-                MatMul.MultiplyTokens(w.Query, _normed, _query, from, to);
-                MatMul.MultiplyTokens(w.Key, _normed, _key, from, to);
-                MatMul.MultiplyTokens(w.Value, _normed, _value, from, to);
+                product.Run(w.Query, _normed, _query, from, to);
+                product.Run(w.Key, _normed, _key, from, to);
+                product.Run(w.Value, _normed, _value, from, to);
                 Lap(profile, ref mark, Phase.MatMul);
                 BiasRotateAndStore(layer, from, to, threadIndex);
                 fixed (float* outputs = _attention.Rows(from, to))
@@ -865,16 +875,16 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
                 QuantizeIfRead(_attention, from, to, ReadsInt8(w.Output));
                 Lap(profile, ref mark, Phase.Attention);
-                MatMul.MultiplyTokens(w.Output, _attention, _projection, from, to);
+                product.Run(w.Output, _attention, _projection, from, to);
                 Lap(profile, ref mark, Phase.MatMul);
                 Rows(RowStage.AddAndFeedForwardNorm, layer, from, to, threadIndex);
                 Lap(profile, ref mark, Phase.Other);
-                MatMul.MultiplyTokens(w.Gate, _normed, _gate, from, to);
-                MatMul.MultiplyTokens(w.Up, _normed, _up, from, to);
+                product.Run(w.Gate, _normed, _gate, from, to);
+                product.Run(w.Up, _normed, _up, from, to);
                 Lap(profile, ref mark, Phase.MatMul);
                 Rows(RowStage.SiluMul, layer, from, to, threadIndex);
                 Lap(profile, ref mark, Phase.Other);
-                MatMul.MultiplyTokens(w.Down, _hidden, _projection, from, to);
+                product.Run(w.Down, _hidden, _projection, from, to);
                 Lap(profile, ref mark, Phase.MatMul);
                 Rows(RowStage.AddAndAttentionNorm, layer, from, to, threadIndex);
             }
@@ -908,7 +918,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
             if (state != SliceReady)
             {
-                wait.SpinOnce(sleep1Threshold: -1);
+                // Its tokens are still in their layers: take a piece of the product they are in instead of waiting.
+                if (!_products[slice].TryHelp())
+                {
+                    wait.SpinOnce(sleep1Threshold: -1);
+                }
+
                 continue;
             }
 
