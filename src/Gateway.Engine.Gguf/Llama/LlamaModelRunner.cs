@@ -813,7 +813,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// threads about a hundred times (each matrix, attention, each per-token stage), and the waits at those joins were
     /// about an eighth of the step. Each thread now reads every weight itself, which a tile of 8 tokens per thread
     /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and
-    /// quantization as on the split path, so it gets the same bits however the batch is sliced.
+    /// quantization as on the split path, so it gets the same bits however the batch is sliced. A thread left without
+    /// work takes pieces of the other's logits and of the products its layers are in (<see cref="SharedProduct"/>).
     /// </summary>
     private void ForwardSlice(int threadIndex, int threadCount, float* logits, int logitsLength)
     {

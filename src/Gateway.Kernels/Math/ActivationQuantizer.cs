@@ -231,7 +231,7 @@ internal static unsafe class ActivationQuantizer
     private static Vector512<float> BlockMax(float* x, int j, int n) =>
         j < n ? Avx512F.Max(Vector512.Abs(Vector512.Load(x + (j * BlockLayout.Qk))), Vector512.Abs(Vector512.Load(x + (j * BlockLayout.Qk) + 16))) : Vector512<float>.Zero;
 
-    /// <summary>Lane j of the result is the largest lane of <c>v[j]</c> (16 registers in, one out, 15 folds).</summary>
+    /// <summary>Lane j of the result is the largest lane of register vj (16 registers in, one out, 15 folds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> FoldMaxima(
         Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5, Vector512<float> v6, Vector512<float> v7,
