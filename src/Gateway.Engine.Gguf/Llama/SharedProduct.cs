@@ -33,7 +33,6 @@ internal sealed class SharedProduct
     private float[]? _output;
     private int _from;
     private int _to;
-    private int _pieces;
 
     /// <summary>
     /// y = w x for tokens [<paramref name="from"/>, <paramref name="to"/>) on the calling thread (the slice's owner),
@@ -47,7 +46,6 @@ internal sealed class SharedProduct
         _from = from;
         _to = to;
         var pieces = (w.Rows + PieceRows - 1) / PieceRows;
-        _pieces = pieces;
         Volatile.Write(ref _done, 0);
         var generation = ++_generation;
         Volatile.Write(ref _claims[8], Pack(generation, 0, pieces));

@@ -253,10 +253,8 @@ public static class VectorOps
     public static Vector512<float> HalfToSingle(Vector256<ushort> half)
     {
         var wide = Avx512F.ConvertToVector512Int32(half.AsInt16());
-        var bits = (wide << 13) & Vector512.Create(unchecked((int)0x8FFFFFFF));
-        var value = bits.AsSingle() * Vector512.Create(BitConverter.Int32BitsToSingle((127 + 112) << 23));
         var special = Vector512.Equals(wide & Vector512.Create(0x7C00), Vector512.Create(0x7C00));
-        return (value.AsInt32() | (special & Vector512.Create(0x7F800000))).AsSingle();
+        return (Rebias(wide).AsInt32() | (special & Vector512.Create(0x7F800000))).AsSingle();
     }
 
     /// <summary>
@@ -265,9 +263,12 @@ public static class VectorOps
     /// (<see cref="AnyNonFinite"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> FiniteHalfToSingle(Vector256<ushort> half)
+    public static Vector512<float> FiniteHalfToSingle(Vector256<ushort> half) => Rebias(Avx512F.ConvertToVector512Int32(half.AsInt16()));
+
+    /// <summary>Sign-extended halves to floats, exactly for every finite one (see <see cref="HalfToSingle"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Rebias(Vector512<int> wide)
     {
-        var wide = Avx512F.ConvertToVector512Int32(half.AsInt16());
         var bits = (wide << 13) & Vector512.Create(unchecked((int)0x8FFFFFFF));
         return bits.AsSingle() * Vector512.Create(BitConverter.Int32BitsToSingle((127 + 112) << 23));
     }
