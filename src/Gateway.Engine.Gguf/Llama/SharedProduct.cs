@@ -6,9 +6,9 @@ namespace Gateway.Engine.Gguf.Llama;
 /// One token slice's matrix product in flight in a token-split decode step, cut into row pieces that its owner takes
 /// from the front and that the other thread, once it has run out of work of its own, takes from the back. The two
 /// cores of this VM do not run at one speed (a single-thread GEMM ran 15 % slower pinned to one than to the other), so
-/// the thread on the faster core finished its layers and its own logits and then waited up to a seventh of the step
-/// for the other's last layers; taking pieces of those layers' products instead measured +1-2 % at batch 16
-/// (in-process A/B, medians of 9 and 11 rounds). Every row is computed by the same kernel over the same tokens,
+/// the thread on the faster core finished its layers (it then went on to its own logits) and waited up to a seventh
+/// of the step for the other's last layers; taking pieces of those layers' products instead measured +1-2 % at batch
+/// 16 (in-process A/B, medians of 9 and 11 rounds). Every row is computed by the same kernel over the same tokens,
 /// so a piece gives the same bits whichever thread takes it.
 /// </summary>
 /// <remarks>
