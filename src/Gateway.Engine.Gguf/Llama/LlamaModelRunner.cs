@@ -119,6 +119,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     // Per thread of a token-split step: the product its slice is in, which the other thread takes pieces of once idle.
     private readonly SharedProduct[] _products;
+
+    // Per thread of a token-split step: its slice's attention, which the other thread takes tokens of once idle.
+    private readonly SharedAttention[] _attentions;
     private readonly bool _slicesPay;
 
     // A token's weight products, in attended positions of equal cost (see AttentionCostPerMac).
@@ -191,6 +194,12 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         for (var i = 0; i < _products.Length; i++)
         {
             _products[i] = new SharedProduct();
+        }
+
+        _attentions = new SharedAttention[_pool.Threads];
+        for (var i = 0; i < _attentions.Length; i++)
+        {
+            _attentions[i] = new SharedAttention(AttendSliceToken);
         }
 
         _tokenPosition = new int[t];
@@ -853,43 +862,31 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     private void ForwardSliceLayers(int from, int to, int threadIndex, ForwardProfile? profile, ref long mark)
     {
         var product = _products[threadIndex];
+        var attention = _attentions[threadIndex];
         Rows(RowStage.AttentionNorm, 0, from, to, threadIndex);
-        fixed (float* scores = _scores[threadIndex])
-        fixed (float* query = _query)
-        fixed (nint* blocks = _blockAddresses[threadIndex])
+        for (var layer = 0; layer < _hp.BlockCount; layer++)
         {
-            for (var layer = 0; layer < _hp.BlockCount; layer++)
-            {
-                var w = _weights.Layers[layer];
-                Lap(profile, ref mark, Phase.Other);
-                product.Run(w.Query, _normed, _query, from, to);
-                product.Run(w.Key, _normed, _key, from, to);
-                product.Run(w.Value, _normed, _value, from, to);
-                Lap(profile, ref mark, Phase.MatMul);
-                BiasRotateAndStore(layer, from, to, threadIndex);
-                fixed (float* outputs = _attention.Rows(from, to))
-                {
-                    for (var t = from; t < to; t++)
-                    {
-                        AttendOneToken(layer, _tokenChunk[t], t, 0, _hp.KvHeadCount, scores, query, blocks, outputs + ((t - from) * _hp.QueryDim));
-                    }
-                }
-
-                QuantizeIfRead(_attention, from, to, ReadsInt8(w.Output));
-                Lap(profile, ref mark, Phase.Attention);
-                product.Run(w.Output, _attention, _projection, from, to);
-                Lap(profile, ref mark, Phase.MatMul);
-                Rows(RowStage.AddAndFeedForwardNorm, layer, from, to, threadIndex);
-                Lap(profile, ref mark, Phase.Other);
-                product.Run(w.Gate, _normed, _gate, from, to);
-                product.Run(w.Up, _normed, _up, from, to);
-                Lap(profile, ref mark, Phase.MatMul);
-                Rows(RowStage.SiluMul, layer, from, to, threadIndex);
-                Lap(profile, ref mark, Phase.Other);
-                product.Run(w.Down, _hidden, _projection, from, to);
-                Lap(profile, ref mark, Phase.MatMul);
-                Rows(RowStage.AddAndAttentionNorm, layer, from, to, threadIndex);
-            }
+            var w = _weights.Layers[layer];
+            Lap(profile, ref mark, Phase.Other);
+            product.Run(w.Query, _normed, _query, from, to);
+            product.Run(w.Key, _normed, _key, from, to);
+            product.Run(w.Value, _normed, _value, from, to);
+            Lap(profile, ref mark, Phase.MatMul);
+            attention.Run(layer, from, to, threadIndex);
+            QuantizeIfRead(_attention, from, to, ReadsInt8(w.Output));
+            Lap(profile, ref mark, Phase.Attention);
+            product.Run(w.Output, _attention, _projection, from, to);
+            Lap(profile, ref mark, Phase.MatMul);
+            Rows(RowStage.AddAndFeedForwardNorm, layer, from, to, threadIndex);
+            Lap(profile, ref mark, Phase.Other);
+            product.Run(w.Gate, _normed, _gate, from, to);
+            product.Run(w.Up, _normed, _up, from, to);
+            Lap(profile, ref mark, Phase.MatMul);
+            Rows(RowStage.SiluMul, layer, from, to, threadIndex);
+            Lap(profile, ref mark, Phase.Other);
+            product.Run(w.Down, _hidden, _projection, from, to);
+            Lap(profile, ref mark, Phase.MatMul);
+            Rows(RowStage.AddAndAttentionNorm, layer, from, to, threadIndex);
         }
 
         // Every token of a sliced step is its own chunk and wants logits, so logits row t is token t.
@@ -927,7 +924,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
                 if (state != SliceReady)
                 {
                     pending = true;
-                    helped |= _products[slice].TryHelp();
+                    helped |= _products[slice].TryHelp() || _attentions[slice].TryHelp(threadIndex);
                 }
             }
 
@@ -938,6 +935,22 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// One token of a token-split step at one layer, on thread <paramref name="threadIndex"/> (its owner's or a helper's,
+    /// see <see cref="SharedAttention"/>): biases, rotation and the cache store, then its attention from the cache.
+    /// </summary>
+    private void AttendSliceToken(int layer, int token, int threadIndex)
+    {
+        BiasRotateAndStore(layer, token, token + 1, threadIndex);
+        fixed (float* scores = _scores[threadIndex])
+        fixed (float* query = _query)
+        fixed (nint* blocks = _blockAddresses[threadIndex])
+        fixed (float* output = _attention.Row(token))
+        {
+            AttendOneToken(layer, _tokenChunk[token], token, 0, _hp.KvHeadCount, scores, query, blocks, output);
+        }
     }
 
     /// <summary>Claims pieces of the step's logits, output rows x tokens [0, <paramref name="tokens"/>), until none is left.</summary>
