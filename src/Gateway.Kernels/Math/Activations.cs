@@ -19,6 +19,12 @@ public sealed unsafe class Activations : IDisposable
     /// <summary>Rows from which <see cref="EnsureQuantized"/> splits the work across a pool: below it a dispatch costs more than it saves.</summary>
     public const int ParallelQuantizeRows = 4;
 
+    /// <summary>
+    /// Rows per tile of the quantized form, the GEMM kernels' token tile: a tile interleaves its rows' quants in every
+    /// cache line, so two threads writing rows of one tile share its lines.
+    /// </summary>
+    public const int TileRows = PackedLayout.TileTokens;
+
     private readonly object _quantizeGate = new();
     private float* _floats;
     private sbyte* _quants;

@@ -7,8 +7,8 @@ namespace Gateway.Engine.Gguf.Tests.Llama;
 
 /// <summary>
 /// A wide decode step runs each thread's tokens through the whole model on that thread (split by tokens, not by
-/// weight rows). A sequence must get the logits it gets decoding alone, bit for bit, wherever the split falls: on a
-/// tile boundary, inside a tile, or with uneven halves.
+/// weight rows). A sequence must get the logits it gets decoding alone, bit for bit, however uneven the slices are and
+/// whichever thread computes its pieces.
 /// </summary>
 public sealed class TokenSplitDecodeTests : IDisposable
 {
@@ -45,8 +45,8 @@ public sealed class TokenSplitDecodeTests : IDisposable
         var alone = prompts.Select(p => DecodeAlone(runner, p, aloneTable)).ToArray();
         Assert.False(runner.LastStepSplitByTokens);
 
-        // 16 and 24 split on tile boundaries (8 | 8, 12 | 12 crosses one); 17, 23 and 40 split inside tiles.
-        foreach (var batch in new[] { 16, 17, 23, 24, 40 })
+        // Every cut on a tile boundary: 9 (8 | 1), 12, 16 (8 | 8), 17, 23, 24 (8 | 16) and 40 (16 | 24).
+        foreach (var batch in new[] { 9, 12, 16, 17, 23, 24, 40 })
         {
             var tables = Enumerable.Range(0, batch).Select(i => new[] { 2 * i, (2 * i) + 1 }).ToArray();
             var members = Enumerable.Range(0, batch).Select(i => (i + (batch * 3)) % Sequences).ToArray();
@@ -56,6 +56,11 @@ public sealed class TokenSplitDecodeTests : IDisposable
             {
                 runner.Forward(members.Select((m, i) => new SequenceChunk(new[] { alone[m].Next[step - 1] }, prompts[m].Length + step - 1, tables[i], true)).ToArray(), logits);
                 Assert.True(runner.LastStepSplitByTokens == splits, $"batch {batch}: the decode step was split by tokens: {runner.LastStepSplitByTokens}");
+                if (splits)
+                {
+                    Assert.True(runner.SliceStart(1) % Activations.TileRows == 0, $"batch {batch}: the slices share a tile (cut at {runner.SliceStart(1)})");
+                }
+
                 for (var i = 0; i < batch; i++)
                 {
                     Assert.True(
@@ -65,14 +70,14 @@ public sealed class TokenSplitDecodeTests : IDisposable
             }
         }
 
-        // Below two full tiles a step stays split by weight rows.
-        var few = Enumerable.Range(0, 15).Select(i => new SequenceChunk(new[] { alone[i].Next[0] }, prompts[i].Length, new[] { 2 * i, (2 * i) + 1 }, true)).ToArray();
-        runner.Forward(few, new float[15 * vocab]);
+        // A single tile of tokens stays split by weight rows.
+        var few = Enumerable.Range(0, 8).Select(i => new SequenceChunk(new[] { alone[i].Next[0] }, prompts[i].Length, new[] { 2 * i, (2 * i) + 1 }, true)).ToArray();
+        runner.Forward(few, new float[8 * vocab]);
         Assert.False(runner.LastStepSplitByTokens);
     }
 
     [Fact]
-    public void A_thread_given_long_histories_gets_fewer_tokens_and_each_still_gets_its_logits_alone()
+    public void Long_histories_on_one_side_of_the_cut_still_leave_it_on_a_tile_boundary_and_each_sequence_its_logits_alone()
     {
         var path = Path.Combine(_dir, "balance.gguf");
         SyntheticModelWriter.Write(Spec, TestModels.Path(Spec.TokenizerFile), GgmlType.Q4_0, path, seed: 6);
@@ -83,8 +88,9 @@ public sealed class TokenSplitDecodeTests : IDisposable
         var vocab = runner.Info.VocabSize;
         var random = new Random(33);
 
-        // The first four of sixteen sequences carry 220 positions of history, the rest 4: an even cut (8 | 8) would
-        // give the first thread all the long attention.
+        // The first four of sixteen sequences carry 220 positions of history, the rest 4: cutting by cost alone would
+        // give the first thread 1-7 tokens and cut a tile in two. The cut stays at 8; the thread done first takes
+        // pieces of the other's products and tokens of its attention, which must not change a bit.
         var prompts = Enumerable.Range(0, 16).Select(i => Enumerable.Range(0, i < 4 ? 220 : 4).Select(_ => random.Next(300, vocab)).ToArray()).ToArray();
         var tables = Enumerable.Range(0, 16).Select(i => Enumerable.Range(16 * i, 16).ToArray()).ToArray();
         var aloneTable = Enumerable.Range(16 * 16, 16).ToArray();
@@ -94,7 +100,7 @@ public sealed class TokenSplitDecodeTests : IDisposable
         runner.Forward(prompts.Select((p, i) => new SequenceChunk(new[] { next[i] }, p.Length, tables[i], true)).ToArray(), logits);
 
         Assert.True(runner.LastStepSplitByTokens);
-        Assert.InRange(runner.SliceStart(1), 1, 7);
+        Assert.Equal(Activations.TileRows, runner.SliceStart(1));
         for (var i = 0; i < 16; i++)
         {
             var alone = new float[vocab];
