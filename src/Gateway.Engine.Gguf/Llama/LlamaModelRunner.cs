@@ -22,11 +22,13 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     /// <summary>
     /// Decode tokens from which a step is split by tokens rather than by weight rows (see <see cref="ForwardSlice"/>):
-    /// more than one GEMM tile, so each slice owns whole tiles (<see cref="PlanSlices"/>) and the idle thread helps the
-    /// other. Builds alternated in-process, llama-134m Q4_0, against the split by rows: batches 9-11 +8-34 % (medians
-    /// +15-20 % over 9 rounds), 12-15 +5-18 %.
+    /// a full tile and half of another, each slice owning whole tiles (<see cref="PlanSlices"/>), the idle thread
+    /// helping the other. Which split wins depends on the phase this VM is in (in-process A/B, llama-134m Q4_0, against
+    /// the split by rows). With fast memory (batch 1 at 650-820 tok/s), tokens won at batches 9-12 by 10-27 %. With slow
+    /// memory (batch 1 at 390-500), the rows' hundred joins a step cost less, and batch 9 ran 5-14 % slower split by
+    /// tokens while batch 12 ran 0.94-1.05x. From 12 the gain in one phase outweighs the loss in the other.
     /// </summary>
-    private const int SliceMinTokens = Activations.TileRows + 1;
+    private const int SliceMinTokens = 12;
 
     /// <summary>
     /// Most threads a step is split by tokens across: each reads every weight once per step, so two double the
@@ -867,8 +869,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
         // The logits of every slice together, in pieces of output rows x all the step's tokens: a piece reads its rows
         // once for all of them, where each slice computing its own logits read the whole output matrix, the largest,
-        // once per thread (in-process A/B, llama-134m Q4_0 batch 16: +4.5 %, median of 12 rounds, 1.01-1.08). The
-        // thread that finishes its layers first takes pieces of the products the others' layers are in meanwhile.
+        // once per thread (in-process A/B, llama-134m Q4_0 batch 16, fast-memory phase: +4.5 %, median of 12 rounds,
+        // 1.01-1.08; slow-memory phase: 0.97-1.01). The thread that finishes its layers first takes pieces of the
+        // products and tokens of the attention the others' layers are in meanwhile.
         if (AwaitSlices(threadIndex, threadCount))
         {
             ShareLogits(_sliceStart[threadCount], new Span<float>(logits, logitsLength));

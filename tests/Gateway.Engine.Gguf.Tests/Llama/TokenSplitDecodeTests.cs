@@ -45,8 +45,8 @@ public sealed class TokenSplitDecodeTests : IDisposable
         var alone = prompts.Select(p => DecodeAlone(runner, p, aloneTable)).ToArray();
         Assert.False(runner.LastStepSplitByTokens);
 
-        // Every cut on a tile boundary: 9 (8 | 1), 12, 16 (8 | 8), 17, 23, 24 (8 | 16) and 40 (16 | 24).
-        foreach (var batch in new[] { 9, 12, 16, 17, 23, 24, 40 })
+        // Every cut on a tile boundary: 12 (8 | 4), 16 (8 | 8), 17, 23, 24 (8 | 16) and 40 (16 | 24).
+        foreach (var batch in new[] { 12, 16, 17, 23, 24, 40 })
         {
             var tables = Enumerable.Range(0, batch).Select(i => new[] { 2 * i, (2 * i) + 1 }).ToArray();
             var members = Enumerable.Range(0, batch).Select(i => (i + (batch * 3)) % Sequences).ToArray();
@@ -70,9 +70,9 @@ public sealed class TokenSplitDecodeTests : IDisposable
             }
         }
 
-        // A single tile of tokens stays split by weight rows.
-        var few = Enumerable.Range(0, 8).Select(i => new SequenceChunk(new[] { alone[i].Next[0] }, prompts[i].Length, new[] { 2 * i, (2 * i) + 1 }, true)).ToArray();
-        runner.Forward(few, new float[8 * vocab]);
+        // Below a tile and a half a step stays split by weight rows.
+        var few = Enumerable.Range(0, 11).Select(i => new SequenceChunk(new[] { alone[i].Next[0] }, prompts[i].Length, new[] { 2 * i, (2 * i) + 1 }, true)).ToArray();
+        runner.Forward(few, new float[11 * vocab]);
         Assert.False(runner.LastStepSplitByTokens);
     }
 
