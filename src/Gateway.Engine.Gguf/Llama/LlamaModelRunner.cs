@@ -24,9 +24,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// Decode tokens from which a step is split by tokens rather than by weight rows (see <see cref="ForwardSlice"/>):
     /// a full tile and half of another, each slice owning whole tiles (<see cref="PlanSlices"/>), the idle thread
     /// helping the other. Which split wins depends on the phase this VM is in (in-process A/B, llama-134m Q4_0, against
-    /// the split by rows). With fast memory (batch 1 at 650-820 tok/s), tokens won at batches 9-12 by 10-27 %. With slow
-    /// memory (batch 1 at 390-500), the rows' hundred joins a step cost less, and batch 9 ran 5-14 % slower split by
-    /// tokens while batch 12 ran 0.94-1.05x. From 12 the gain in one phase outweighs the loss in the other.
+    /// the split by rows). With fast memory (batch 1 at 650-820 tok/s), tokens won at batches 9-12 (medians: batch 9
+    /// +20 %, batch 12 +11 %). With slow memory (batch 1 at 390-500), the rows' hundred joins a step cost less: batch 9
+    /// ran 5-14 % slower split by tokens, batch 12 0.94-1.05x. From 12 the gain in one phase outweighs the loss in the other.
     /// </summary>
     private const int SliceMinTokens = 12;
 
