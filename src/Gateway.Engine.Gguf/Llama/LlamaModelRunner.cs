@@ -481,11 +481,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// </summary>
     private static int SnapToTile(int cut, int lowest, int highest)
     {
-        var tile = Activations.TileRows;
-        var below = cut / tile * tile;
-        var above = below + tile;
-        var snapped = cut - below <= above - cut && below >= lowest ? below : above;
-        return snapped >= lowest && snapped <= highest ? snapped : below >= lowest && below <= highest ? below : cut;
+        var below = cut / Activations.TileRows * Activations.TileRows;
+        var above = below + Activations.TileRows;
+        var (nearer, farther) = cut - below <= above - cut ? (below, above) : (above, below);
+        return nearer >= lowest && nearer <= highest ? nearer : farther >= lowest && farther <= highest ? farther : cut;
     }
 
     private void Embed(ReadOnlySpan<SequenceChunk> chunks)
@@ -844,8 +843,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     /// about an eighth of the step. Each thread now reads every weight itself, which a tile of 8 tokens per thread
     /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and
     /// quantization as on the split path, so it gets the same bits however the batch is sliced. A thread left without
-    /// work takes pieces of the products the other's layers are in (<see cref="SharedProduct"/>); the logits are then
-    /// shared by output rows over every token of the step.
+    /// work takes pieces of the products the other's layers are in and tokens of their attention
+    /// (<see cref="SharedProduct"/>, <see cref="SharedAttention"/>); the logits are then shared by output rows over
+    /// every token of the step.
     /// </summary>
     private void ForwardSlice(int threadIndex, int threadCount, float* logits, int logitsLength)
     {
@@ -923,8 +923,9 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
     }
 
     /// <summary>
-    /// Returns once every other slice's tokens are ready for the output matrix, having taken pieces of the products
-    /// their layers are in meanwhile; false if one failed (its thread rethrows through the pool, and nobody computes logits).
+    /// Returns once every other slice's tokens are ready for the output matrix, having taken pieces of the products and
+    /// tokens of the attention their layers are in meanwhile; false if one failed (its thread rethrows through the
+    /// pool, and nobody computes logits).
     /// </summary>
     private bool AwaitSlices(int threadIndex, int threadCount)
     {
