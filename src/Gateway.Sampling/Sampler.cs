@@ -12,6 +12,9 @@ public sealed class Sampler
 {
     private const int MaxTopLogprobs = 20;
 
+    // Written once per vocabulary size, read by every sampler; a racing writer writes the same values.
+    private static int[] _identity = [];
+
     private readonly SamplingParams _params;
     private readonly int _vocabSize;
     private readonly HashSet<int> _seen;
@@ -102,35 +105,26 @@ public sealed class Sampler
         {
             // Work on a candidate list that only ever shrinks: top-k, then softmax, then min-p, then top-p.
             var count = n;
-            for (var i = 0; i < n; i++)
-            {
-                ids[i] = i;
-            }
-
+            Identity(n).CopyTo(ids);
             if (_params.TopK > 0 && _params.TopK < n)
             {
                 count = SelectTopK(logits, ids, _params.TopK);
+                for (var i = 0; i < count; i++)
+                {
+                    probs[i] = logits[ids[i]];
+                }
+            }
+            else
+            {
+                logits.CopyTo(probs);
             }
 
-            var max = float.NegativeInfinity;
-            for (var i = 0; i < count; i++)
-            {
-                max = MathF.Max(max, logits[ids[i]]);
-            }
-
-            double sum = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var p = MathF.Exp(logits[ids[i]] - max);
-                probs[i] = p;
-                sum += p;
-            }
-
-            var inv = (float)(1 / sum);
-            for (var i = 0; i < count; i++)
-            {
-                probs[i] *= inv;
-            }
+            // The softmax over the whole vocabulary in vector form: a scalar exponential per token took 230 us of a
+            // 32,000-token sample, 16 times a step at batch 16, on the thread between two forward passes.
+            var candidates = probs.AsSpan(0, count);
+            TensorPrimitives.Subtract(candidates, TensorPrimitives.Max(candidates), candidates);
+            TensorPrimitives.Exp(candidates, candidates);
+            TensorPrimitives.Multiply(candidates, 1 / TensorPrimitives.Sum(candidates), candidates);
 
             if (_params.MinP > 0)
             {
@@ -142,24 +136,7 @@ public sealed class Sampler
                 count = FilterTopP(ids, probs, count, _params.TopP);
             }
 
-            double total = 0;
-            for (var i = 0; i < count; i++)
-            {
-                total += probs[i];
-            }
-
-            var target = _rng.NextDouble() * total;
-            double acc = 0;
-            for (var i = 0; i < count; i++)
-            {
-                acc += probs[i];
-                if (acc > target)
-                {
-                    return ids[i];
-                }
-            }
-
-            return ids[count - 1];
+            return ids[Pick(probs.AsSpan(0, count), _rng.NextDouble())];
         }
         finally
         {
@@ -306,16 +283,72 @@ public sealed class Sampler
         }
     }
 
+    /// <summary>
+    /// The index where the running sum of <paramref name="weights"/> first passes <paramref name="fraction"/> of their
+    /// total: whole runs of 64 are skipped by their vector sums, only the run that holds the point is walked.
+    /// </summary>
+    private static int Pick(ReadOnlySpan<float> weights, double fraction)
+    {
+        const int Run = 64;
+        var target = fraction * TensorPrimitives.Sum(weights);
+        double acc = 0;
+        var i = 0;
+        for (; i + Run <= weights.Length; i += Run)
+        {
+            var run = TensorPrimitives.Sum(weights.Slice(i, Run));
+            if (acc + run > target)
+            {
+                break;
+            }
+
+            acc += run;
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            acc += weights[i];
+            if (acc > target)
+            {
+                return i;
+            }
+        }
+
+        return weights.Length - 1;
+    }
+
+    /// <summary>0, 1, ..., n - 1, shared: copied into each sample's candidate list instead of written one id at a time.</summary>
+    private static ReadOnlySpan<int> Identity(int n)
+    {
+        var identity = _identity;
+        if (identity.Length < n)
+        {
+            identity = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                identity[i] = i;
+            }
+
+            _identity = identity;
+        }
+
+        return identity.AsSpan(0, n);
+    }
+
     private static float LogSumExp(ReadOnlySpan<float> logits)
     {
         var max = TensorPrimitives.Max(logits);
-        double sum = 0;
-        foreach (var l in logits)
+        var shifted = ArrayPool<float>.Shared.Rent(logits.Length);
+        try
         {
-            sum += Math.Exp(l - max);
+            var span = shifted.AsSpan(0, logits.Length);
+            TensorPrimitives.Subtract(logits, max, span);
+            TensorPrimitives.Exp(span, span);
+            return max + MathF.Log(TensorPrimitives.Sum(span));
         }
-
-        return max + (float)Math.Log(sum);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(shifted);
+        }
     }
 
     private static TokenLogprob[] TopCandidates(ReadOnlySpan<float> logits, int n, float logSumExp)

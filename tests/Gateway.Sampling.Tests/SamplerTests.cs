@@ -85,4 +85,49 @@ public sealed class SamplerTests
         Assert.Equal([1, 4], token.TopLogprobs!.Select(t => t.Id));
         Assert.True(token.TopLogprobs![0].Logprob >= token.TopLogprobs[1].Logprob);
     }
+
+    [Theory]
+    [InlineData(0)] // the whole vocabulary
+    [InlineData(40)] // top-k candidates, gathered out of order
+    public void Draws_over_a_large_vocabulary_follow_the_softmax(int topK)
+    {
+        // Three live tokens in a 32,000-token vocabulary: one in the first run of 64, one deep inside, one in the tail
+        // past the last whole run, so the draw both skips runs by their sums and walks the one that holds the point.
+        const int vocab = 32_000;
+        int[] live = [10, 20_000, 31_999];
+        float[] weights = [0.5f, 0.3f, 0.2f];
+        var sampler = new Sampler(new SamplingParams { Temperature = 1, TopK = topK, Seed = 11 }, vocab, []);
+        var counts = new Dictionary<int, int>();
+        const int draws = 20_000;
+        var logits = new float[vocab];
+        for (var d = 0; d < draws; d++)
+        {
+            Array.Fill(logits, -1e4f); // the sampler works in place
+            for (var i = 0; i < live.Length; i++)
+            {
+                logits[live[i]] = MathF.Log(weights[i]);
+            }
+
+            var id = sampler.Sample(logits).Id;
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+
+        Assert.Equal(live, counts.Keys.Order());
+        for (var i = 0; i < live.Length; i++)
+        {
+            // 20,000 draws: a standard deviation of at most 0.0035 in each share.
+            Assert.InRange(counts[live[i]] / (double)draws, weights[i] - 0.02, weights[i] + 0.02);
+        }
+    }
+
+    [Fact]
+    public void Logprobs_over_a_large_vocabulary_are_the_log_softmax()
+    {
+        const int vocab = 32_000;
+        var logits = Enumerable.Range(0, vocab).Select(i => (float)Math.Sin(i * 0.37) * 4).ToArray();
+        var expected = Math.Log(logits.Sum(l => Math.Exp(l - logits.Max()))) + logits.Max();
+        var sampler = new Sampler(new SamplingParams { Temperature = 0, Logprobs = true }, vocab, []);
+        var token = sampler.Sample((float[])logits.Clone());
+        Assert.Equal(logits[token.Id] - expected, token.Logprob, 3);
+    }
 }
