@@ -7,6 +7,8 @@ inter-token latency percentiles. Standard library only, so it runs wherever pyth
 
     python3 loadtests/closed-loop/closed_loop.py --url http://127.0.0.1:8080 --clients 1,4,16 --duration 20
 
+Requests are greedy (temperature 0) unless --temperature and --top-p say otherwise.
+
 With --first-requests N it first sends N streamed requests one after another (right after the server turned ready,
 this shows whether it starts at full speed) and prints each one's decode tokens/s (tokens after the first, over the
 time from the first to the last).
@@ -58,13 +60,17 @@ class Totals:
         self.error_samples = []
 
 
+# Greedy unless --temperature / --top-p say otherwise; both are sent as given.
+SAMPLING = {"temperature": 0}
+
+
 def one_request(url, model, prompt, max_tokens, totals, deadline):
     parsed = urllib.parse.urlparse(url)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port or 80, timeout=120)
     body = {
         "prompt": prompt,
         "max_tokens": max_tokens,
-        "temperature": 0,
+        **SAMPLING,
         "stream": True,
         "stream_options": {"include_usage": True},
     }
@@ -211,7 +217,12 @@ def main():
     parser.add_argument("--label", default="", help="copied into every result line (e.g. ours / llama-server)")
     parser.add_argument("--first-requests", type=int, default=0, help="sequential requests to time before the load")
     parser.add_argument("--first-max-tokens", type=int, default=128)
+    parser.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (default 0, greedy)")
+    parser.add_argument("--top-p", type=float, default=None, help="top_p to send (default: not sent)")
     args = parser.parse_args()
+    SAMPLING["temperature"] = args.temperature
+    if args.top_p is not None:
+        SAMPLING["top_p"] = args.top_p
     if args.first_requests > 0:
         print(json.dumps(sequential(args.url, args.first_requests, args.first_max_tokens, args.label)), flush=True)
     for clients in (int(c) for c in args.clients.split(",")):

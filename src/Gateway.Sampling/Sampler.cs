@@ -133,7 +133,7 @@ public sealed class Sampler
 
             if (_params.TopP < 1)
             {
-                count = FilterTopP(ids, probs, count, _params.TopP);
+                count = Nucleus.Select(ids, probs, count, _params.TopP);
             }
 
             return ids[Pick(probs.AsSpan(0, count), _rng.NextDouble())];
@@ -212,75 +212,6 @@ public sealed class Sampler
         }
 
         return kept;
-    }
-
-    private static int FilterTopP(int[] ids, float[] probs, int count, float topP)
-    {
-        // The nucleus consists of the most likely tokens, so only candidates above a threshold holding at least topP
-        // of the mass need sorting; lowering the threshold geometrically finds one without sorting the whole vocabulary.
-        var max = 0f;
-        for (var i = 0; i < count; i++)
-        {
-            max = MathF.Max(max, probs[i]);
-        }
-
-        var threshold = max / 64;
-        while (true)
-        {
-            double mass = 0;
-            for (var i = 0; i < count; i++)
-            {
-                if (probs[i] >= threshold)
-                {
-                    mass += probs[i];
-                }
-            }
-
-            if (mass >= topP || threshold < 1e-12f)
-            {
-                break;
-            }
-
-            threshold /= 64;
-        }
-
-        var kept = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (probs[i] >= threshold)
-            {
-                ids[kept] = ids[i];
-                probs[kept] = probs[i];
-                kept++;
-            }
-        }
-
-        var keys = ArrayPool<float>.Shared.Rent(kept);
-        try
-        {
-            for (var i = 0; i < kept; i++)
-            {
-                keys[i] = -probs[i];
-            }
-
-            Array.Sort(keys, ids, 0, kept);
-            double acc = 0;
-            for (var i = 0; i < kept; i++)
-            {
-                probs[i] = -keys[i];
-                acc += probs[i];
-                if (acc >= topP)
-                {
-                    return i + 1;
-                }
-            }
-
-            return kept;
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(keys);
-        }
     }
 
     /// <summary>
