@@ -12,7 +12,7 @@ namespace Gateway.Engine.Gguf.Llama;
 /// the reason batched decode is nearly free on a memory-bound CPU. Attention reads the paged KV pool through each
 /// chunk's block table. Scratch memory is sized once for <see cref="MaxBatchTokens"/>; a forward pass allocates nothing.
 /// </summary>
-public sealed unsafe class LlamaModelRunner : IModelRunner
+public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
 {
     /// <summary>Rows from which per-token stages are split across the pool (as activation quantization is): fewer cost less than a dispatch.</summary>
     private const int ParallelRowStages = Activations.ParallelQuantizeRows;
@@ -335,6 +335,14 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
         Lap(profile, ref mark, Phase.Other);
         ComputeLogits(chunks, logits);
         Lap(profile, ref mark, Phase.MatMul);
+    }
+
+    /// <inheritdoc/>
+    public void For(int count, Action<int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var work = new EachItemWork(_pool, count, body);
+        _pool.Run(ref work);
     }
 
     public void Dispose()
@@ -1232,4 +1240,17 @@ public sealed unsafe class LlamaModelRunner : IModelRunner
 
     /// <summary>Consecutive tokens of one chunk that share one gathered copy of their keys and values.</summary>
     private readonly record struct AttentionSpan(int Chunk, int FirstToken, int TokenCount);
+
+    /// <summary>Items claimed one at a time by whichever pool thread is free (see <see cref="For"/>).</summary>
+    private readonly struct EachItemWork(ComputePool pool, int count, Action<int> body) : IComputeWork
+    {
+        public void Execute(int threadIndex, int threadCount)
+        {
+            int item;
+            while ((item = pool.ClaimNext()) < count)
+            {
+                body(item);
+            }
+        }
+    }
 }

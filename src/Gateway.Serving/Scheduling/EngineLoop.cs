@@ -57,7 +57,7 @@ internal sealed class EngineLoop
         _time = time;
         _logger = logger;
         _inputs = new StepInputs(maxRunning, runner.Info.VocabSize);
-        _outputs = new OutputProcessor(scheduler, queue, metrics, runner.Tokenizer.EndOfGenerationIds, runner.Info.VocabSize, logger);
+        _outputs = new OutputProcessor(scheduler, queue, metrics, runner.Tokenizer.EndOfGenerationIds, runner.Info.VocabSize, runner as IComputeThreads, logger);
         _state.WarmingUp = warmup is not null;
     }
 
@@ -204,7 +204,7 @@ internal sealed class EngineLoop
         var scheduled = _time.GetTimestamp();
         try
         {
-            _runner.Forward(_inputs.Chunks, _inputs.Logits);
+            _runner.Forward(_inputs.Chunks, _inputs.Logits.Span);
         }
         catch (Exception exception)
         {

@@ -31,7 +31,8 @@ internal sealed class StepInputs
 
     public ReadOnlySpan<SequenceChunk> Chunks => _chunks.AsSpan(0, Count);
 
-    public Span<float> Logits => _logits.AsSpan(0, LogitRows * _vocabSize);
+    /// <summary>One row of <c>vocabSize</c> logits per sequence that wants a token, in plan order.</summary>
+    public Memory<float> Logits => _logits.AsMemory(0, LogitRows * _vocabSize);
 
     public void Build(StepPlan plan)
     {
