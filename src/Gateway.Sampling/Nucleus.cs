@@ -32,7 +32,8 @@ internal static class Nucleus
         // with a few candidates above it, which are then simply sorted.
         var high = float.PositiveInfinity;
         var low = max / 64;
-        while (MassAtLeast(p, low) < topP)
+        int candidates;
+        while (MassAtLeast(p, low, out candidates) < topP)
         {
             if (low < 1e-30f)
             {
@@ -43,7 +44,7 @@ internal static class Nucleus
             low /= 64;
         }
 
-        if (CountAtLeast(p, low) <= SortAtMost)
+        if (candidates <= SortAtMost)
         {
             return SortedPrefix(ids, probs, Compact(ids, probs, count, low, int.MaxValue), topP);
         }
@@ -66,9 +67,9 @@ internal static class Nucleus
         }
 
         var threshold = BitConverter.Int32BitsToSingle(lowBits);
-        var above = MassAtLeast(p, BitConverter.Int32BitsToSingle(lowBits + 1));
-        var ties = (long)Math.Ceiling((topP - above) / threshold);
-        while (above + (ties * (double)threshold) < topP)
+        var massAbove = MassAtLeast(p, BitConverter.Int32BitsToSingle(lowBits + 1));
+        var ties = (long)Math.Ceiling((topP - massAbove) / threshold);
+        while (massAbove + (ties * (double)threshold) < topP)
         {
             ties++;
         }
@@ -119,11 +120,15 @@ internal static class Nucleus
     }
 
     /// <summary>The sum of the probabilities at or above <paramref name="threshold"/>.</summary>
-    private static double MassAtLeast(ReadOnlySpan<float> p, float threshold)
+    private static double MassAtLeast(ReadOnlySpan<float> p, float threshold) => MassAtLeast(p, threshold, out _);
+
+    /// <summary>The sum and the number of the probabilities at or above <paramref name="threshold"/>.</summary>
+    private static double MassAtLeast(ReadOnlySpan<float> p, float threshold, out int count)
     {
         ref var start = ref MemoryMarshal.GetReference(p);
         var i = 0;
         double mass = 0;
+        count = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             var t = Vector512.Create(threshold);
@@ -131,7 +136,9 @@ internal static class Nucleus
             for (; i + 16 <= p.Length; i += 16)
             {
                 var v = Vector512.LoadUnsafe(ref start, (nuint)i);
-                sum += Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(v, t), v, Vector512<float>.Zero);
+                var at = Vector512.GreaterThanOrEqual(v, t);
+                sum += Vector512.ConditionalSelect(at, v, Vector512<float>.Zero);
+                count += BitOperations.PopCount(at.ExtractMostSignificantBits());
             }
 
             mass = Vector512.Sum(sum);
@@ -143,7 +150,9 @@ internal static class Nucleus
             for (; i + 8 <= p.Length; i += 8)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                sum += Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(v, t), v, Vector256<float>.Zero);
+                var at = Vector256.GreaterThanOrEqual(v, t);
+                sum += Vector256.ConditionalSelect(at, v, Vector256<float>.Zero);
+                count += BitOperations.PopCount(at.ExtractMostSignificantBits());
             }
 
             mass = Vector256.Sum(sum);
@@ -154,31 +163,10 @@ internal static class Nucleus
             if (p[i] >= threshold)
             {
                 mass += p[i];
+                count++;
             }
         }
 
         return mass;
-    }
-
-    private static int CountAtLeast(ReadOnlySpan<float> p, float threshold)
-    {
-        ref var start = ref MemoryMarshal.GetReference(p);
-        var i = 0;
-        var n = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var t = Vector512.Create(threshold);
-            for (; i + 16 <= p.Length; i += 16)
-            {
-                n += BitOperations.PopCount(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits());
-            }
-        }
-
-        for (; i < p.Length; i++)
-        {
-            n += p[i] >= threshold ? 1 : 0;
-        }
-
-        return n;
     }
 }
