@@ -2,8 +2,8 @@ namespace Gateway.Inference;
 
 /// <summary>
 /// A runner that lends its compute threads to per-sequence work between two forward passes (drawing each sequence's
-/// next token): threads that already wait for the next pass take it up at once, where handing it to the shared thread
-/// pool woke threads that then spun on the cores the next pass needed.
+/// next token): they wait for the next pass anyway, and take the work up without waking other threads on the cores
+/// that pass needs.
 /// </summary>
 public interface IComputeThreads
 {

@@ -341,6 +341,11 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
     public void For(int count, Action<int> body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        if (count <= 0)
+        {
+            return;
+        }
+
         var work = new EachItemWork(_pool, count, body);
         _pool.Run(ref work);
     }
