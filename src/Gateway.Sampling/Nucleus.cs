@@ -1,7 +1,10 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gateway.Sampling;
 
@@ -32,8 +35,10 @@ internal static class Nucleus
         // with a few candidates above it, which are then simply sorted.
         var high = float.PositiveInfinity;
         var low = max / 64;
+        double massAtHigh = 0;
         int candidates;
-        while (MassAtLeast(p, low, out candidates) < topP)
+        double massAtLow;
+        while ((massAtLow = MassAtLeast(p, low, out candidates)) < topP)
         {
             if (low < 1e-30f)
             {
@@ -41,6 +46,7 @@ internal static class Nucleus
             }
 
             high = low;
+            massAtHigh = massAtLow;
             low /= 64;
         }
 
@@ -53,21 +59,33 @@ internal static class Nucleus
         // about 26 vectorized passes over the candidates.
         var lowBits = BitConverter.SingleToInt32Bits(low);
         var highBits = float.IsPositiveInfinity(high) ? BitConverter.SingleToInt32Bits(max) + 1 : BitConverter.SingleToInt32Bits(high);
-        while (highBits - lowBits > 1)
+        for (var pass = 0; pass < FullPasses && highBits - lowBits > 1; pass++)
         {
-            var mid = lowBits + ((highBits - lowBits) / 2);
-            if (MassAtLeast(p, BitConverter.Int32BitsToSingle(mid)) >= topP)
+            Bisect(p, 0, ref lowBits, ref highBits, ref massAtHigh, topP);
+        }
+
+        if (highBits - lowBits > 1)
+        {
+            // The candidates still between the bounds, apart: the rest of the passes read only them, plus the mass of
+            // all those above the upper bound, which stays in whatever the window's passes decide.
+            var window = ArrayPool<float>.Shared.Rent(count + 16);
+            try
             {
-                lowBits = mid;
+                var inWindow = Between(p, BitConverter.Int32BitsToSingle(lowBits), BitConverter.Int32BitsToSingle(highBits), window);
+                var aboveWindow = massAtHigh;
+                while (highBits - lowBits > 1)
+                {
+                    Bisect(window.AsSpan(0, inWindow), aboveWindow, ref lowBits, ref highBits, ref massAtHigh, topP);
+                }
             }
-            else
+            finally
             {
-                highBits = mid;
+                ArrayPool<float>.Shared.Return(window);
             }
         }
 
         var threshold = BitConverter.Int32BitsToSingle(lowBits);
-        var massAbove = MassAtLeast(p, BitConverter.Int32BitsToSingle(lowBits + 1));
+        var massAbove = massAtHigh;
         var ties = (long)Math.Ceiling((topP - massAbove) / threshold);
         while (massAbove + (ties * (double)threshold) < topP)
         {
@@ -77,6 +95,59 @@ internal static class Nucleus
         return Compact(ids, probs, count, threshold, (int)Math.Clamp(ties, 1, int.MaxValue));
     }
 
+    /// <summary>Full passes of the bisection before the candidates between its bounds are set apart.</summary>
+    private const int FullPasses = 6;
+
+    /// <summary>
+    /// One bisection step: mass(p &gt;= mid) is <paramref name="counted"/> (the candidates above <paramref name="p"/>'s
+    /// range) plus the sum over <paramref name="p"/>.
+    /// </summary>
+    private static void Bisect(ReadOnlySpan<float> p, double counted, ref int lowBits, ref int highBits, ref double massAtHigh, float topP)
+    {
+        var mid = lowBits + ((highBits - lowBits) / 2);
+        var mass = counted + MassAtLeast(p, BitConverter.Int32BitsToSingle(mid));
+        if (mass >= topP)
+        {
+            lowBits = mid;
+        }
+        else
+        {
+            highBits = mid;
+            massAtHigh = mass;
+        }
+    }
+
+    /// <summary>Copies the probabilities in [<paramref name="low"/>, <paramref name="high"/>) to <paramref name="window"/> (16 floats of slack); returns how many.</summary>
+    private static int Between(ReadOnlySpan<float> p, float low, float high, float[] window)
+    {
+        var n = 0;
+        var i = 0;
+        if (Avx512F.IsSupported)
+        {
+            ref var start = ref MemoryMarshal.GetReference(p);
+            ref var target = ref MemoryMarshal.GetArrayDataReference(window);
+            var lo = Vector512.Create(low);
+            var hi = Vector512.Create(high);
+            for (; i + 16 <= p.Length; i += 16)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                var inside = Vector512.GreaterThanOrEqual(v, lo) & Vector512.LessThan(v, hi);
+                Avx512F.Compress(Vector512<float>.Zero, inside, v).StoreUnsafe(ref target, (nuint)n);
+                n += BitOperations.PopCount(inside.ExtractMostSignificantBits());
+            }
+        }
+
+        for (; i < p.Length; i++)
+        {
+            if (p[i] >= low && p[i] < high)
+            {
+                window[n++] = p[i];
+            }
+        }
+
+        return n;
+    }
+
     /// <summary>
     /// Keeps, in order, the candidates above <paramref name="threshold"/> and the first <paramref name="ties"/> equal
     /// to it; returns how many.
@@ -84,18 +155,53 @@ internal static class Nucleus
     private static int Compact(int[] ids, float[] probs, int count, float threshold, int ties)
     {
         var kept = 0;
-        for (var i = 0; i < count; i++)
+        var i = 0;
+        if (Avx512F.IsSupported)
         {
-            var q = probs[i];
-            if (q > threshold || (q == threshold && ties-- > 0))
+            // 16 at a time, moved down in place (a store ends at or below the vector just read), except a vector
+            // holding ties while some are still wanted, which the scalar loop takes in order.
+            ref var p = ref MemoryMarshal.GetArrayDataReference(probs);
+            ref var id = ref MemoryMarshal.GetArrayDataReference(ids);
+            var t = Vector512.Create(threshold);
+            for (; i + 16 <= count; i += 16)
             {
-                ids[kept] = ids[i];
-                probs[kept] = q;
-                kept++;
+                var v = Vector512.LoadUnsafe(ref p, (nuint)i);
+                if (ties > 0 && Vector512.EqualsAny(v, t))
+                {
+                    for (var j = i; j < i + 16; j++)
+                    {
+                        KeepIf(ids, probs, j, threshold, ref ties, ref kept);
+                    }
+
+                    continue;
+                }
+
+                var above = Vector512.GreaterThan(v, t);
+                var ranks = Vector512.LoadUnsafe(ref id, (nuint)i);
+                Avx512F.Compress(Vector512<float>.Zero, above, v).StoreUnsafe(ref p, (nuint)kept);
+                Avx512F.Compress(Vector512<int>.Zero, above.AsInt32(), ranks).StoreUnsafe(ref id, (nuint)kept);
+                kept += BitOperations.PopCount(above.ExtractMostSignificantBits());
             }
         }
 
+        for (; i < count; i++)
+        {
+            KeepIf(ids, probs, i, threshold, ref ties, ref kept);
+        }
+
         return kept;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KeepIf(int[] ids, float[] probs, int i, float threshold, ref int ties, ref int kept)
+    {
+        var q = probs[i];
+        if (q > threshold || (q == threshold && ties-- > 0))
+        {
+            ids[kept] = ids[i];
+            probs[kept] = q;
+            kept++;
+        }
     }
 
     /// <summary>The candidates sorted by probability, most probable first, cut where their running sum reaches top_p.</summary>
