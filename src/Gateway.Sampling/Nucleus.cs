@@ -19,6 +19,9 @@ internal static class Nucleus
     /// <summary>Candidates sorted outright when the nucleus is known to lie among this few.</summary>
     private const int SortAtMost = 256;
 
+    /// <summary>Bisection passes over every candidate before those still between its bounds are set apart.</summary>
+    private const int FullPasses = 6;
+
     /// <summary>
     /// Moves the nucleus of the first <paramref name="count"/> candidates (probabilities summing to 1) to the front of
     /// <paramref name="ids"/> and <paramref name="probs"/> and returns its size. The threshold t is the largest
@@ -56,7 +59,7 @@ internal static class Nucleus
         }
 
         // Then exactly, by bisecting the bits between the two coarse thresholds (positive floats order as their bits):
-        // about 26 vectorized passes over the candidates.
+        // about 26 vectorized passes, the first few over every candidate, the rest over those still between the bounds.
         var lowBits = BitConverter.SingleToInt32Bits(low);
         var highBits = float.IsPositiveInfinity(high) ? BitConverter.SingleToInt32Bits(max) + 1 : BitConverter.SingleToInt32Bits(high);
         for (var pass = 0; pass < FullPasses && highBits - lowBits > 1; pass++)
@@ -94,9 +97,6 @@ internal static class Nucleus
 
         return Compact(ids, probs, count, threshold, (int)Math.Clamp(ties, 1, int.MaxValue));
     }
-
-    /// <summary>Full passes of the bisection before the candidates between its bounds are set apart.</summary>
-    private const int FullPasses = 6;
 
     /// <summary>
     /// One bisection step: mass(p &gt;= mid) is <paramref name="counted"/> (the candidates above <paramref name="p"/>'s
