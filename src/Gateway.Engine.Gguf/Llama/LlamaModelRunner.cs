@@ -46,18 +46,18 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
     private const double SliceMaxBitsPerWeight = 7;
 
     /// <summary>
-    /// Output rows per piece of a token-split step's logits: every token of the step x 512 rows of a 768-wide output
-    /// matrix take about 25 us at batch 16, so the threads end the step within a short piece of each other.
+    /// Output rows per piece of a slice's logits: 8 tokens x 512 rows of a 768-wide output matrix take about 15 us, so
+    /// the threads end the step within a short piece of each other.
     /// </summary>
     private const int LogitsPieceRows = 512;
 
     /// <summary>Ints between two threads' slice flags, so each sits on its own cache line.</summary>
     private const int SliceFlagStride = 16;
 
-    /// <summary>A slice flag: the slice's tokens are ready for the output matrix.</summary>
-    private const int SliceReady = 1;
+    /// <summary>A slice flag: the slice's logits are written.</summary>
+    private const int SliceDone = 1;
 
-    /// <summary>A slice flag: the slice's thread failed; nobody computes its logits.</summary>
+    /// <summary>A slice flag: the slice's thread failed; the others stop waiting for it.</summary>
     private const int SliceFailed = -1;
 
     /// <summary>
@@ -115,11 +115,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
     // Set per forward pass: a decode step wide enough to split by tokens (see ForwardSlice).
     private bool _bySlices;
 
-    // Per thread of a token-split step (SliceFlagStride apart): whether its tokens are ready for the output matrix.
-    private readonly int[] _sliceReady;
-
-    // How many pieces of a token-split step's logits have been claimed, at [SliceFlagStride], on a cache line of its own.
-    private readonly int[] _logitsClaims = new int[2 * SliceFlagStride];
+    // Per thread of a token-split step (SliceFlagStride apart): whether its slice is done (SliceDone, SliceFailed).
+    private readonly int[] _sliceDone;
 
     // Per thread of a token-split step: the product its slice is in, which the other thread takes pieces of once idle.
     private readonly SharedProduct[] _products;
@@ -193,7 +190,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
         _slicesPay = _weights.AllPacked && _weights.PackedBitsPerWeight <= SliceMaxBitsPerWeight;
         _positionsPerToken = Math.Max(1, _weights.MultiplyAddsPerToken / (2L * _hp.QueryDim * _hp.BlockCount * AttentionCostPerMac));
         _sliceStart = new int[_pool.Threads + 1];
-        _sliceReady = new int[_pool.Threads * SliceFlagStride];
+        _sliceDone = new int[_pool.Threads * SliceFlagStride];
         _products = new SharedProduct[_pool.Threads];
         for (var i = 0; i < _products.Length; i++)
         {
@@ -266,8 +263,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
         {
             fixed (float* logitsOut = logits)
             {
-                Array.Clear(_sliceReady);
-                _logitsClaims[SliceFlagStride] = 0;
+                Array.Clear(_sliceDone);
                 var slices = new SliceWork(this, logitsOut, logits.Length);
                 _pool.Run(ref slices);
             }
@@ -856,9 +852,8 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
     /// about an eighth of the step. Each thread now reads every weight itself, which a tile of 8 tokens per thread
     /// keeps compute-bound (see <see cref="SliceMaxThreads"/>). A token goes through the same kernels, attention and
     /// quantization as on the split path, so it gets the same bits however the batch is sliced. A thread left without
-    /// work takes pieces of the products the other's layers are in and tokens of their attention
-    /// (<see cref="SharedProduct"/>, <see cref="SharedAttention"/>); the logits are then shared by output rows over
-    /// every token of the step.
+    /// work takes pieces of the products the other is in (its logits included) and tokens of its attention
+    /// (<see cref="SharedProduct"/>, <see cref="SharedAttention"/>).
     /// </summary>
     private void ForwardSlice(int threadIndex, int threadCount, float* logits, int logitsLength)
     {
@@ -869,27 +864,26 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
         try
         {
             ForwardSliceLayers(from, to, threadIndex, profile, ref mark);
+            Lap(profile, ref mark, Phase.Other);
+
+            // The slice's own logits, as a product the other thread can take pieces of. They were shared by output rows
+            // over every token of the step, which read the output matrix once, not once per thread; but then the thread
+            // whose layers ended first waited for the other's with only the pieces of their products and attention to
+            // take, and the cores of this VM run 10-50 % apart for minutes at a time. Its own logits now fill that wait,
+            // and the other's logits, taken from the back, even out the end (in-process A/B with the pieces of 256 rows
+            // in SharedProduct, llama-134m Q4_0, alternating steps: batch 16 +5.4 %, median of 12 rounds, 1.007-1.078;
+            // batch 12 +1.6 %, 0.98-1.05).
+            _products[threadIndex].Run(_weights.Output, _finalNormed, logits, logitsLength, from, to, LogitsPieceRows);
         }
         catch
         {
-            // The others must not wait for these tokens' logits: the pool rethrows this once every thread is back.
-            Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], SliceFailed);
+            // The others must not wait for this slice: the pool rethrows this once every thread is back.
+            Volatile.Write(ref _sliceDone[threadIndex * SliceFlagStride], SliceFailed);
             throw;
         }
 
-        Volatile.Write(ref _sliceReady[threadIndex * SliceFlagStride], SliceReady);
-        Lap(profile, ref mark, Phase.Other);
-
-        // The logits of every slice together, in pieces of output rows x all the step's tokens: a piece reads its rows
-        // once for all of them, where each slice computing its own logits read the whole output matrix, the largest,
-        // once per thread (in-process A/B, llama-134m Q4_0 batch 16, fast-memory phase: +4.5 %, median of 12 rounds,
-        // 1.01-1.08; slow-memory phase: 0.97-1.01). The thread that finishes its layers first takes pieces of the
-        // products and tokens of the attention the others' layers are in meanwhile.
-        if (AwaitSlices(threadIndex, threadCount))
-        {
-            ShareLogits(_sliceStart[threadCount], new Span<float>(logits, logitsLength));
-        }
-
+        Volatile.Write(ref _sliceDone[threadIndex * SliceFlagStride], SliceDone);
+        AwaitSlices(threadIndex, threadCount);
         Lap(profile, ref mark, Phase.MatMul);
     }
 
@@ -936,11 +930,10 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
     }
 
     /// <summary>
-    /// Returns once every other slice's tokens are ready for the output matrix, having taken pieces of the products and
-    /// tokens of the attention their layers are in meanwhile; false if one failed (its thread rethrows through the
-    /// pool, and nobody computes logits).
+    /// Returns once every other slice is done or failed (its thread rethrows through the pool), having taken pieces of
+    /// the products (logits included) and tokens of the attention they are in meanwhile.
     /// </summary>
-    private bool AwaitSlices(int threadIndex, int threadCount)
+    private void AwaitSlices(int threadIndex, int threadCount)
     {
         var wait = default(SpinWait);
         var pending = true;
@@ -951,13 +944,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
             for (var k = 1; k < threadCount; k++)
             {
                 var slice = (threadIndex + k) % threadCount;
-                var state = Volatile.Read(ref _sliceReady[slice * SliceFlagStride]);
-                if (state == SliceFailed)
-                {
-                    return false;
-                }
-
-                if (state != SliceReady)
+                if (Volatile.Read(ref _sliceDone[slice * SliceFlagStride]) == 0)
                 {
                     pending = true;
                     helped |= _products[slice].TryHelp() || _attentions[slice].TryHelp(threadIndex);
@@ -969,8 +956,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
                 wait.SpinOnce(sleep1Threshold: -1);
             }
         }
-
-        return true;
     }
 
     /// <summary>
@@ -986,18 +971,6 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
         fixed (float* output = _attention.Row(token))
         {
             AttendOneToken(layer, _tokenChunk[token], token, 0, _hp.KvHeadCount, scores, query, blocks, output);
-        }
-    }
-
-    /// <summary>Claims pieces of the step's logits, output rows x tokens [0, <paramref name="tokens"/>), until none is left.</summary>
-    private void ShareLogits(int tokens, Span<float> logits)
-    {
-        var rows = _weights.Output.Rows;
-        var pieces = (rows + LogitsPieceRows - 1) / LogitsPieceRows;
-        int piece;
-        while ((piece = Interlocked.Increment(ref _logitsClaims[SliceFlagStride]) - 1) < pieces)
-        {
-            MatMul.MultiplyTokens(_weights.Output, _finalNormed, logits, 0, tokens, piece * LogitsPieceRows, Math.Min(rows, (piece + 1) * LogitsPieceRows));
         }
     }
 

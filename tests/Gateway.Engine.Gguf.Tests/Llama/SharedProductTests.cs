@@ -7,10 +7,11 @@ namespace Gateway.Engine.Gguf.Tests.Llama;
 public sealed unsafe class SharedProductTests
 {
     [Theory]
-    [InlineData(GgmlType.Q4_0, 1000)] // pieces of 64 rows, the last one cut short
-    [InlineData(GgmlType.Q8_0, 64)] // a single piece
-    [InlineData(GgmlType.F32, 300)] // unpacked rows take the same path
-    public void Products_shared_with_a_helper_give_every_row_the_bits_of_one_thread(GgmlType type, int rows)
+    [InlineData(GgmlType.Q4_0, 1000, SharedProduct.PieceRows)] // the last piece cut short
+    [InlineData(GgmlType.Q4_0, 1000, 40)] // pieces that cut the kernels' 16-row groups (as a caller's piece size may)
+    [InlineData(GgmlType.Q8_0, 64, SharedProduct.PieceRows)] // a single piece
+    [InlineData(GgmlType.F32, 300, 64)] // unpacked rows take the same path
+    public void Products_shared_with_a_helper_give_every_row_the_bits_of_one_thread(GgmlType type, int rows, int pieceRows)
     {
         const int cols = 256;
         const int from = 3;
@@ -72,7 +73,18 @@ public sealed unsafe class SharedProductTests
                 for (var round = 0; round < 20; round++)
                 {
                     var actual = new float[16 * rows];
-                    product.Run(w, x, actual, from, to);
+                    if (pieceRows == SharedProduct.PieceRows)
+                    {
+                        product.Run(w, x, actual, from, to);
+                    }
+                    else
+                    {
+                        fixed (float* y = actual)
+                        {
+                            product.Run(w, x, y, actual.Length, from, to, pieceRows);
+                        }
+                    }
+
                     for (var i = 0; i < actual.Length; i++)
                     {
                         Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"round {round}, element {i} (runs helped so far: {Volatile.Read(ref helped)})");
