@@ -947,7 +947,7 @@ public sealed unsafe class LlamaModelRunner : IModelRunner, IComputeThreads
                 if (Volatile.Read(ref _sliceDone[slice * SliceFlagStride]) == 0)
                 {
                     pending = true;
-                    helped |= _products[slice].TryHelp() || _attentions[slice].TryHelp(threadIndex);
+                    helped |= _products[slice].TryHelp(threadIndex) || _attentions[slice].TryHelp(threadIndex);
                 }
             }
 

@@ -5,13 +5,13 @@ namespace Gateway.Engine.Gguf.Llama;
 /// <summary>
 /// One token slice's matrix product in flight in a token-split decode step, cut into row pieces that its owner takes
 /// from the front and that the other thread, once it has run out of work of its own, takes from the back
-/// (<see cref="PieceClaims"/>). The two cores of this VM do not run at one speed (a single-thread GEMM ran 15 % slower
+/// (<see cref="SharedPieces"/>). The two cores of this VM do not run at one speed (a single-thread GEMM ran 15 % slower
 /// pinned to one than to the other), so the thread on the faster core finished its layers (it then went on to its own
 /// logits) and waited up to a seventh of the step for the other's last layers; taking pieces of those layers' products
 /// instead measured +1-2 % at batch 16 (in-process A/B, medians of 9 and 11 rounds). Every row is computed by the same
 /// kernel over the same tokens, so a piece gives the same bits whichever thread takes it.
 /// </summary>
-internal sealed unsafe class SharedProduct
+internal sealed unsafe class SharedProduct : SharedPieces
 {
     /// <summary>
     /// Rows per piece of a layer's product: 16 groups of the packed kernels, 7-20 us of work for 8 tokens. Pieces of
@@ -20,7 +20,6 @@ internal sealed unsafe class SharedProduct
     /// </summary>
     public const int PieceRows = 256;
 
-    private readonly PieceClaims _claims = new();
     private WeightMatrix _weights;
     private Activations? _input;
     private float* _output;
@@ -55,39 +54,9 @@ internal sealed unsafe class SharedProduct
         _pieceRows = pieceRows;
         _from = from;
         _to = to;
-        var pieces = (w.Rows + pieceRows - 1) / pieceRows;
-        _claims.Publish(pieces);
-        while (_claims.TryTakeFront(out var piece))
-        {
-            Compute(piece, piece + 1);
-        }
-
-        _claims.AwaitAll(pieces);
+        RunAsOwner((w.Rows + pieceRows - 1) / pieceRows, threadIndex: 0);
     }
 
-    /// <summary>Takes half of the pieces still unclaimed (at least one) from the back and computes them; false if none was left.</summary>
-    public bool TryHelp()
-    {
-        if (!_claims.TryTakeBack(out var first, out var end))
-        {
-            return false;
-        }
-
-        Compute(first, end);
-        return true;
-    }
-
-    private void Compute(int firstPiece, int endPiece)
-    {
-        try
-        {
-            var rows = _weights.Rows;
-            MatMul.MultiplyTokens(_weights, _input!, new Span<float>(_output, _outputLength), _from, _to, firstPiece * _pieceRows, Math.Min(rows, endPiece * _pieceRows));
-        }
-        finally
-        {
-            // Counted even if it threw, so the owner never waits forever; the pool rethrows the exception.
-            _claims.Finish(endPiece - firstPiece);
-        }
-    }
+    protected override void ComputePieces(int first, int end, int threadIndex) =>
+        MatMul.MultiplyTokens(_weights, _input!, new Span<float>(_output, _outputLength), _from, _to, first * _pieceRows, Math.Min(_weights.Rows, end * _pieceRows));
 }

@@ -56,7 +56,7 @@ public sealed unsafe class SharedProductTests
                 Volatile.Write(ref started, 1);
                 while (Volatile.Read(ref stop) == 0)
                 {
-                    if (product.TryHelp())
+                    if (product.TryHelp(1))
                     {
                         Interlocked.Increment(ref helped);
                     }
@@ -109,6 +109,6 @@ public sealed unsafe class SharedProductTests
     public void A_helper_finds_nothing_to_take_before_the_first_product_or_after_one_is_done()
     {
         var product = new SharedProduct();
-        Assert.False(product.TryHelp());
+        Assert.False(product.TryHelp(1));
     }
 }
