@@ -22,13 +22,31 @@ internal abstract class SharedPieces
         return true;
     }
 
-    /// <summary>Publishes <paramref name="pieces"/> pieces (once the fields they read are written), computes them as their owner, thread <paramref name="threadIndex"/>, and returns once a helper's are done too.</summary>
+    /// <summary>
+    /// Publishes <paramref name="pieces"/> pieces (once the fields they read are written), computes them as their owner,
+    /// thread <paramref name="threadIndex"/>, and returns once a helper's are done too, also when one of the owner's
+    /// threw: a helper may be writing through memory the caller pinned only for this call.
+    /// </summary>
     protected void RunAsOwner(int pieces, int threadIndex)
     {
         _claims.Publish(pieces);
-        while (_claims.TryTakeFront(out var piece))
+        try
         {
-            Compute(piece, piece + 1, threadIndex);
+            while (_claims.TryTakeFront(out var piece))
+            {
+                Compute(piece, piece + 1, threadIndex);
+            }
+        }
+        catch
+        {
+            // Nobody computes what is left; counting it finished lets the wait below end once the helper's run has.
+            while (_claims.TryTakeFront(out _))
+            {
+                _claims.Finish(1);
+            }
+
+            _claims.AwaitAll(pieces);
+            throw;
         }
 
         _claims.AwaitAll(pieces);
