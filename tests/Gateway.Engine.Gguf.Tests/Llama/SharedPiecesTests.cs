@@ -10,29 +10,13 @@ public sealed class SharedPiecesTests
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var work = new FailingWork();
-            var stop = 0;
-            var helper = new Thread(() =>
-            {
-                while (Volatile.Read(ref stop) == 0)
-                {
-                    work.TryHelp(threadIndex: 1);
-                }
-            });
-            helper.Start();
-            try
-            {
-                Assert.Throws<InvalidOperationException>(() => work.Run(pieces: 64));
+            using var helper = new Helper(work);
+            Assert.Throws<InvalidOperationException>(() => work.Run(pieces: 64));
 
-                // The helper took half of the pieces in one run and each takes a while: without the wait it would
-                // still be inside one here, writing through fields the caller may already have released.
-                Assert.Equal(0, Volatile.Read(ref work.InFlight));
-                Assert.True(work.HelperPieces > 0);
-            }
-            finally
-            {
-                Volatile.Write(ref stop, 1);
-                helper.Join();
-            }
+            // The helper took half of the pieces in one run and each takes a while: without the wait it would still
+            // be inside one here, writing through fields the caller may already have released.
+            Assert.Equal(0, Volatile.Read(ref work.InFlight));
+            Assert.True(work.HelperPieces > 0);
         }
     }
 
@@ -40,28 +24,37 @@ public sealed class SharedPiecesTests
     public void Every_piece_is_computed_once_by_the_owner_or_the_helper()
     {
         var work = new CountingWork(200);
-        var stop = 0;
-        var helper = new Thread(() =>
+        using var helper = new Helper(work);
+        for (var round = 0; round < 50; round++)
         {
-            while (Volatile.Read(ref stop) == 0)
-            {
-                work.TryHelp(threadIndex: 1);
-            }
-        });
-        helper.Start();
-        try
-        {
-            for (var round = 0; round < 50; round++)
-            {
-                Array.Clear(work.Counts);
-                work.Run();
-                Assert.All(work.Counts, count => Assert.Equal(1, count));
-            }
+            Array.Clear(work.Counts);
+            work.Run();
+            Assert.All(work.Counts, count => Assert.Equal(1, count));
         }
-        finally
+    }
+
+    /// <summary>A second thread taking runs from the back as fast as it can until disposed.</summary>
+    private sealed class Helper : IDisposable
+    {
+        private readonly Thread _thread;
+        private int _stop;
+
+        public Helper(SharedPieces work)
         {
-            Volatile.Write(ref stop, 1);
-            helper.Join();
+            _thread = new Thread(() =>
+            {
+                while (Volatile.Read(ref _stop) == 0)
+                {
+                    work.TryHelp(threadIndex: 1);
+                }
+            });
+            _thread.Start();
+        }
+
+        public void Dispose()
+        {
+            Volatile.Write(ref _stop, 1);
+            _thread.Join();
         }
     }
 
